@@ -123,9 +123,14 @@ rewrite (const char *path, const char *user, const char *realm, const char *new_
       lines = g_strsplit (data, "\n", -1);
       for (guint i = 0; lines[i]; i++)
         {
-          if (*lines[i] == '\0')
+          const char *l = lines[i];
+          /* Match the line as the parser reads it (stripped), or an
+           * indented entry survives "remove" and still logs in. */
+          while (g_ascii_isspace (*l))
+            l++;
+          if (*l == '\0')
             continue;
-          if (g_str_has_prefix (lines[i], prefix))
+          if (g_str_has_prefix (l, prefix))
             {
               *found = TRUE;
               continue;
