@@ -16,7 +16,7 @@ G_BEGIN_DECLS
  *   pki/ca/crl.pem         current CRL
  *   pki/server/server.key  server key (PKCS#8 PEM, 0600, never encrypted:
  *                          the daemon starts unattended)
- *   pki/server/server.csr  the request for it (PEM)
+ *   pki/server/server.csr  the latest request (PEM)
  *   pki/server/server.crt  the certificate, once issued and installed
  *   pki/server/chain.pem   server.crt followed by its issuers (intermediates,
  *                          then the root when known): hand it to TLS as is
@@ -24,6 +24,11 @@ G_BEGIN_DECLS
  *                          optional second server identity, ECDSA P-256,
  *                          same subject and SANs
  *   pki/server/request.json friendly name etc. of the pending request
+ *   pki/server/pending.key, pending-ecdsa.key
+ *                          key(s) of a request not answered yet; they
+ *                          replace server.key / server-ecdsa.key only when a
+ *                          matching certificate is installed, so server.key
+ *                          and server.crt always belong together
  *
  * Every function reads the files it needs and writes atomically; on error
  * nothing on disk changes. Functions are safe to call from a worker thread
