@@ -1,5 +1,6 @@
 #include "config.h"
 #include "pp-page.h"
+#include "pp-wizard-context.h"
 
 typedef struct {
   char            *id;
@@ -24,6 +25,7 @@ enum {
 
 enum {
   SIGNAL_APPLY_DONE,
+  SIGNAL_ERROR,
   N_SIGNALS
 };
 
@@ -98,6 +100,10 @@ pp_page_class_init (PpPageClass *klass)
   signals[SIGNAL_APPLY_DONE] = g_signal_new ("apply-done", G_TYPE_FROM_CLASS (klass),
                                              G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
                                              G_TYPE_NONE, 1, G_TYPE_BOOLEAN);
+  /* An error sentence to show outside apply(). */
+  signals[SIGNAL_ERROR] = g_signal_new ("error", G_TYPE_FROM_CLASS (klass),
+                                        G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                                        G_TYPE_NONE, 1, G_TYPE_STRING);
 }
 
 static void
@@ -233,4 +239,29 @@ pp_page_apply_complete (PpPage *page, gboolean ok)
   if (ok)
     pp_page_set_complete (page, TRUE);
   g_signal_emit (page, signals[SIGNAL_APPLY_DONE], 0, ok);
+}
+
+void
+pp_page_apply_failed (PpPage *page, const GError *error)
+{
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    pp_page_set_status (page, NULL);
+  else
+    pp_page_set_status (page, error ? error->message : NULL);
+  pp_page_apply_complete (page, FALSE);
+}
+
+void
+pp_page_report_error (PpPage *page, const GError *error)
+{
+  if (error == NULL || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  g_signal_emit (page, signals[SIGNAL_ERROR], 0, error->message);
+}
+
+PpSite *
+pp_page_get_site (PpPage *page)
+{
+  PpWizardContext *ctx = pp_page_get_context (page);
+  return ctx ? pp_wizard_context_get_site (ctx) : NULL;
 }

@@ -49,5 +49,13 @@ gboolean    pp_page_can_apply (PpPage *page);
 void        pp_page_apply (PpPage *page, GCancellable *cancellable);
 /* Called by subclasses when apply() finishes. */
 void        pp_page_apply_complete (PpPage *page, gboolean ok);
+/* apply() failed: show @error's sentence and finish. */
+void        pp_page_apply_failed (PpPage *page, const GError *error);
+/* An error outside apply() (an import, a copy): shown by the window. */
+void        pp_page_report_error (PpPage *page, const GError *error);
+
+/* The open site (NULL before one is opened). */
+typedef struct _PpSite PpSite;
+PpSite     *pp_page_get_site (PpPage *page);
 
 G_END_DECLS

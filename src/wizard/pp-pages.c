@@ -1,13 +1,16 @@
 #include "config.h"
 #include "pp-pages.h"
+#include "pp-boot-page.h"
 #include "pp-empty-page.h"
+#include "pp-http-page.h"
+#include "pp-overview-page.h"
 
 #include <glib/gi18n.h>
 
 static const PpPageInfo pages[] = {
-  { "overview", N_("Overview"), N_("Overview and Mutual TLS Requirements"), pp_empty_page_get_type },
-  { "boot", N_("Boot directory"), N_("Creating a Directory"), pp_empty_page_get_type },
-  { "http", N_("HTTP site"), N_("Creating the HTTP Virtual Server"), pp_empty_page_get_type },
+  { "overview", N_("Overview"), N_("Overview and Mutual TLS Requirements"), pp_overview_page_get_type },
+  { "boot", N_("Boot directory"), N_("Creating a Directory"), pp_boot_page_get_type },
+  { "http", N_("HTTP site"), N_("Creating the HTTP Virtual Server"), pp_http_page_get_type },
   { "https", N_("HTTPS site"), N_("Creating the HTTPS Virtual Server"), pp_empty_page_get_type },
   { "ca", N_("Certificate authority"), N_("Installing the Certificate Service"), pp_empty_page_get_type },
   { "csr", N_("Server certificate request"), N_("Creating the Server Certificate"), pp_empty_page_get_type },

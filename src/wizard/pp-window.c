@@ -105,12 +105,19 @@ on_page_apply_done (PpPage *page, gboolean ok, PpWindow *self)
   pp_wizard_context_site_changed (self->context);
   if (!ok)
     {
-      show_error (self, pp_page_get_status (page));
+      if (pp_page_get_status (page))
+        show_error (self, pp_page_get_status (page));
       update_buttons (self);
       return;
     }
   if (index == self->current && index + 1 < self->pages->len)
     pp_window_go_to (self, index + 1);
+}
+
+static void
+on_page_error (PpPage *page, const char *message, PpWindow *self)
+{
+  show_error (self, message);
 }
 
 static void
@@ -192,6 +199,7 @@ build_pages (PpWindow *self)
       g_signal_connect_object (page, "notify::complete", G_CALLBACK (on_page_notify), self, 0);
       g_signal_connect_object (page, "notify::applying", G_CALLBACK (on_page_notify), self, 0);
       g_signal_connect_object (page, "apply-done", G_CALLBACK (on_page_apply_done), self, 0);
+      g_signal_connect_object (page, "error", G_CALLBACK (on_page_error), self, 0);
       update_row (self, i);
     }
 }
