@@ -245,9 +245,11 @@ add_pem_block (PpImport *imp, const char *label, const char *block, gsize len,
     }
   else
     {
+      /* The label is file content: keep the message UTF-8 and short. */
+      g_autofree char *shown = g_utf8_make_valid (label, MIN (strlen (label), 64));
       g_set_error (error, PP_ERROR, PP_ERROR_UNSUPPORTED,
                    _("The file holds a “%s” block, which phoneprov does not use. Give certificates, keys, requests or CRLs."),
-                   label);
+                   shown);
       return FALSE;
     }
   return TRUE;
@@ -275,9 +277,10 @@ import_pem (PpImport *imp, const char *data, gsize len, const char *passphrase, 
       stop = g_strstr_len (label_end, end - label_end, end_marker);
       if (stop == NULL)
         {
+          g_autofree char *shown = g_utf8_make_valid (label, MIN (strlen (label), 64));
           g_set_error (error, PP_ERROR, PP_ERROR_INVALID,
                        _("The PEM data is truncated: “-----BEGIN %s-----” has no END line. Get a complete copy of the file."),
-                       label);
+                       shown);
           return FALSE;
         }
       stop_end = stop + strlen (end_marker);
@@ -799,7 +802,9 @@ dn_to_string (int ret, gnutls_datum_t *d)
   char *s;
   if (ret < 0)
     return g_strdup ("");
-  s = g_strndup ((const char *) d->data, d->size);
+  /* Names come from whoever made the certificate: keep them UTF-8 for
+   * labels, JSON and logs. */
+  s = g_utf8_make_valid ((const char *) d->data, d->size);
   gnutls_free (d->data);
   return s;
 }
@@ -825,5 +830,7 @@ pp_cert_subject_cn (gnutls_x509_crt_t crt)
   size_t size = sizeof buf;
   if (gnutls_x509_crt_get_dn_by_oid (crt, GNUTLS_OID_X520_COMMON_NAME, 0, 0, buf, &size) < 0)
     return NULL;
-  return g_strndup (buf, size);
+  /* Not g_strndup: a NUL inside the CN ("0004f2abcdef\0x") must not
+   * shorten it into a MAC-looking name. */
+  return g_utf8_make_valid (buf, (gssize) size);
 }

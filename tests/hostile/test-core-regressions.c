@@ -3,6 +3,9 @@
 #include "config.h"
 #include "pp-htdigest.h"
 #include "pp-error.h"
+#include "pp-cert-io.h"
+
+#include <gnutls/abstract.h>
 
 #include <glib/gstdio.h>
 #include <string.h>
@@ -46,10 +49,85 @@ test_htdigest_remove_indented (void)
   g_rmdir (dir);
 }
 
+/* A self-signed certificate whose subject CN is @cn (@len bytes, any
+ * content), put as a raw DER UTF8String so nothing cleans it up. */
+static gnutls_x509_crt_t
+make_cert_with_cn (const char *cn, gsize len)
+{
+  gnutls_x509_privkey_t key;
+  gnutls_x509_crt_t crt;
+  g_autofree guint8 *der = g_malloc (len + 2);
+
+  g_assert_cmpuint (len, <, 128);
+  der[0] = 0x0c;  /* UTF8String */
+  der[1] = (guint8) len;
+  memcpy (der + 2, cn, len);
+  g_assert_cmpint (gnutls_x509_privkey_init (&key), ==, 0);
+  g_assert_cmpint (gnutls_x509_privkey_generate (key, GNUTLS_PK_ECDSA,
+                   GNUTLS_CURVE_TO_BITS (GNUTLS_ECC_CURVE_SECP256R1), 0), ==, 0);
+  g_assert_cmpint (gnutls_x509_crt_init (&crt), ==, 0);
+  g_assert_cmpint (gnutls_x509_crt_set_dn_by_oid (crt, GNUTLS_OID_X520_COMMON_NAME, 1, der, (unsigned) len + 2), ==, 0);
+  g_assert_cmpint (gnutls_x509_crt_set_dn_by_oid (crt, GNUTLS_OID_X520_ORGANIZATION_NAME, 0, "Polycom Inc.", 12), ==, 0);
+  gnutls_x509_crt_set_version (crt, 3);
+  gnutls_x509_crt_set_serial (crt, "\x01", 1);
+  gnutls_x509_crt_set_activation_time (crt, time (NULL) - 60);
+  gnutls_x509_crt_set_expiration_time (crt, time (NULL) + 3600);
+  gnutls_x509_crt_set_key (crt, key);
+  g_assert_cmpint (gnutls_x509_crt_sign2 (crt, crt, key, GNUTLS_DIG_SHA256, 0), ==, 0);
+  gnutls_x509_privkey_deinit (key);
+  return crt;
+}
+
+/* fuzz-cert-import, "subject is not UTF-8": DN text went to labels, JSON
+ * and logs with whatever bytes the certificate held. */
+static void
+test_cert_names_utf8 (void)
+{
+  gnutls_x509_crt_t crt = make_cert_with_cn ("\xff\xfe" "abc", 5);
+  g_autofree char *subject = pp_cert_subject (crt);
+  g_autofree char *cn = pp_cert_subject_cn (crt);
+
+  g_assert_true (g_utf8_validate (subject, -1, NULL));
+  g_assert_nonnull (strstr (subject, "abc"));
+  if (cn != NULL)
+    g_assert_true (g_utf8_validate (cn, -1, NULL));
+  gnutls_x509_crt_deinit (crt);
+}
+
+/* A NUL inside the CN must not turn "0004f2abcdef\0.evil" into the MAC
+ * "0004f2abcdef" (the classic NUL-in-CN trick against name binding). */
+static void
+test_cert_cn_embedded_nul (void)
+{
+  static const char cn_bytes[] = "0004f2abcdef\0.evil";
+  gnutls_x509_crt_t crt = make_cert_with_cn (cn_bytes, sizeof cn_bytes - 1);
+  g_autofree char *cn = pp_cert_subject_cn (crt);
+
+  g_assert_cmpstr (cn, !=, "0004f2abcdef");
+  gnutls_x509_crt_deinit (crt);
+}
+
+/* fuzz-cert-import, "error message is not UTF-8": an unknown PEM label went
+ * into the GError message byte for byte. */
+static void
+test_pem_label_message_utf8 (void)
+{
+  g_autoptr(GError) error = NULL;
+  const char pem[] = "-----BEGIN \xff\xfe-----\nAAAA\n-----END \xff\xfe-----\n";
+  g_autoptr(PpImport) imp = pp_import_data (pem, sizeof pem - 1, NULL, &error);
+
+  g_assert_null (imp);
+  g_assert_nonnull (error);
+  g_assert_true (g_utf8_validate (error->message, -1, NULL));
+}
+
 int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/hostile/core/htdigest-remove-indented", test_htdigest_remove_indented);
+  g_test_add_func ("/hostile/core/cert-names-utf8", test_cert_names_utf8);
+  g_test_add_func ("/hostile/core/cert-cn-embedded-nul", test_cert_cn_embedded_nul);
+  g_test_add_func ("/hostile/core/pem-label-message-utf8", test_pem_label_message_utf8);
   return g_test_run ();
 }
