@@ -9,6 +9,8 @@
 
 static const PpCliCommand *const command_tables[] = {
   pp_cli_site_commands,
+  pp_cli_pki_commands,
+  pp_cli_trust_commands,
 };
 
 static void

@@ -31,6 +31,18 @@ check_text (const char *value, const char *what, gsize max, GError **error)
 }
 
 static gboolean
+is_dns_name (const char *name)
+{
+  gsize n = strlen (name);
+  if (n == 0 || n > 253 || name[0] == '.' || name[0] == '-')
+    return FALSE;
+  for (const char *p = name; *p; p++)
+    if (!g_ascii_isalnum (*p) && *p != '-' && *p != '.')
+      return FALSE;
+  return strstr (name, "..") == NULL;
+}
+
+static gboolean
 validate_params (const PpCsrParams *p, GError **error)
 {
   if (p->common_name == NULL || *p->common_name == '\0')
@@ -43,6 +55,13 @@ validate_params (const PpCsrParams *p, GError **error)
     {
       g_set_error (error, PP_ERROR, PP_ERROR_INVALID,
                    _("Polycom phones reject wildcard certificates unless strict name checking is off; use this server's exact name instead of “%s”."),
+                   p->common_name);
+      return FALSE;
+    }
+  if (!is_dns_name (p->common_name) && !g_hostname_is_ip_address (p->common_name))
+    {
+      g_set_error (error, PP_ERROR, PP_ERROR_INVALID,
+                   _("“%s” is not a host name or IP address; the common name must be the name phones use to reach this server."),
                    p->common_name);
       return FALSE;
     }
@@ -61,8 +80,7 @@ validate_params (const PpCsrParams *p, GError **error)
       || !check_text (p->friendly_name, _("friendly name"), 128, error))
     return FALSE;
   for (guint i = 0; p->san_dns && p->san_dns[i]; i++)
-    if (!g_hostname_is_ascii_encoded (p->san_dns[i]) || strchr (p->san_dns[i], ' ') || *p->san_dns[i] == '\0'
-        || g_hostname_is_ip_address (p->san_dns[i]))
+    if (!is_dns_name (p->san_dns[i]) || g_hostname_is_ip_address (p->san_dns[i]))
       {
         g_set_error (error, PP_ERROR, PP_ERROR_INVALID,
                      _("“%s” is not a DNS name; put IP addresses in the IP list."), p->san_dns[i]);
@@ -381,14 +399,31 @@ pp_pki_install_certs (PpSite *site, GPtrArray *certs, GError **error)
   gboolean any = FALSE, had_key = FALSE;
   time_t now = time (NULL);
 
+  /* Work on re-parsed copies: a certificate signed in memory a moment ago
+   * has no cached raw DNs, which the issuer checks below need. */
+  for (guint i = 0; i < certs->len; i++)
+    {
+      gnutls_x509_crt_t c = NULL;
+      gnutls_datum_t d = { NULL, 0 };
+      gnutls_x509_crt_init (&c);
+      if (gnutls_x509_crt_export2 (certs->pdata[i], GNUTLS_X509_FMT_DER, &d) < 0
+          || gnutls_x509_crt_import (c, &d, GNUTLS_X509_FMT_DER) < 0)
+        {
+          gnutls_free (d.data);
+          gnutls_x509_crt_deinit (c);
+          continue;
+        }
+      gnutls_free (d.data);
+      g_ptr_array_add (pool, c);
+    }
   for (guint s = 0; s < G_N_ELEMENTS (slots); s++)
     {
       g_autoptr(PpX509Privkey) pk = load_key (site, slots[s].pending_key);
       g_autoptr(PpX509Privkey) ik = load_key (site, slots[s].key);
       had_key |= pk != NULL || ik != NULL;
-      for (guint i = 0; i < certs->len && found[s] == NULL; i++)
+      for (guint i = 0; i < pool->len && found[s] == NULL; i++)
         {
-          gnutls_x509_crt_t c = certs->pdata[i];
+          gnutls_x509_crt_t c = pool->pdata[i];
           if (pk && pp_cert_matches_key (c, pk))
             {
               found[s] = c;
@@ -431,17 +466,6 @@ pp_pki_install_certs (PpSite *site, GPtrArray *certs, GError **error)
                        _("The certificate has already expired; ask the CA for a new one."));
           return FALSE;
         }
-    }
-  /* Issuers: what came with the certificate, then the site's own CA. */
-  for (guint i = 0; i < certs->len; i++)
-    {
-      gnutls_x509_crt_t c = NULL;
-      gnutls_x509_crt_init (&c);
-      gnutls_datum_t d = { NULL, 0 };
-      gnutls_x509_crt_export2 (certs->pdata[i], GNUTLS_X509_FMT_DER, &d);
-      gnutls_x509_crt_import (c, &d, GNUTLS_X509_FMT_DER);
-      gnutls_free (d.data);
-      g_ptr_array_add (pool, c);
     }
   if (ca)
     g_ptr_array_add (pool, g_steal_pointer (&ca));

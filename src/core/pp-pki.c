@@ -283,14 +283,7 @@ pp_pki_load_ca (PpSite *site, const char *passphrase, gboolean check_validity,
       *key_out = g_steal_pointer (&key);
     }
   if (crt_out)
-    {
-      gnutls_x509_crt_init (crt_out);
-      {
-        gnutls_datum_t d = { (unsigned char *) g_bytes_get_data (cb, NULL), (unsigned) g_bytes_get_size (cb) };
-        gnutls_x509_crt_list_import (crt_out, &(unsigned){ 1 }, &d, GNUTLS_X509_FMT_PEM,
-                                     GNUTLS_X509_CRT_LIST_IMPORT_FAIL_IF_EXCEED);
-      }
-    }
+    *crt_out = g_ptr_array_steal_index (certs, 0);
   return TRUE;
 }
 

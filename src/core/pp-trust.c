@@ -1,0 +1,502 @@
+/* The trust store for phone certificates, pki/trust/. */
+#include "config.h"
+#include "pp-trust.h"
+#include "pp-cert-io.h"
+#include "pp-error.h"
+#include "pp-fileutil.h"
+
+#include <glib/gi18n-lib.h>
+#include <glib/gstdio.h>
+#include <gnutls/crypto.h>
+#include <errno.h>
+#include <string.h>
+
+#define TRUST_DIR "pki/trust"
+#define MAX_TRUST_FILE (1024 * 1024)
+
+/* DESIGN.md §6: the product pins these and never ships the files. */
+static const struct {
+  const char *name;
+  const char *sha256;
+} polycom_pins[] = {
+  { "Polycom Root CA",
+    "5A:9A:1F:57:09:02:08:B9:AC:DA:4F:23:95:10:15:39:77:AE:A2:10:89:79:15:01:4D:43:1E:FF:06:60:1E:BE" },
+  { "Polycom Equipment Policy CA",
+    "77:F0:CF:45:BC:5D:C4:A7:1F:74:20:BD:4D:AD:E9:C7:AB:AD:61:C6:8E:91:4C:58:22:78:75:AC:95:FA:8A:7A" },
+  { "Polycom Equipment Issuing CA 1",
+    "2D:FD:3E:9E:45:57:AB:4F:6F:D1:7B:45:05:39:19:61:0E:8E:77:1E:6A:78:23:9B:08:D4:7C:81:53:25:A0:68" },
+  { "Polycom Equipment Issuing CA 2",
+    "90:B5:7C:FF:4C:68:1E:53:9E:5D:13:1E:B5:F9:8D:2B:48:AB:9A:BE:CC:1E:9F:0D:DA:F2:56:2A:B4:7A:F0:06" },
+};
+
+static char *
+hex_normalize (const char *hex)
+{
+  GString *s = g_string_new (NULL);
+  for (const char *p = hex; p && *p; p++)
+    if (g_ascii_isxdigit (*p))
+      g_string_append_c (s, g_ascii_toupper (*p));
+  return g_string_free (s, FALSE);
+}
+
+static const char *
+pinned_name (const char *sha256)
+{
+  g_autofree char *want = hex_normalize (sha256);
+  for (guint i = 0; i < G_N_ELEMENTS (polycom_pins); i++)
+    {
+      g_autofree char *pin = hex_normalize (polycom_pins[i].sha256);
+      if (g_str_equal (pin, want))
+        return polycom_pins[i].name;
+    }
+  return NULL;
+}
+
+gboolean
+pp_polycom_fingerprint_is_genuine (const char *sha256)
+{
+  return pinned_name (sha256) != NULL;
+}
+
+PpPolycomStatus
+pp_polycom_check (gnutls_x509_crt_t crt, const char **name)
+{
+  g_autofree char *fp = pp_cert_fingerprint (crt, GNUTLS_DIG_SHA256);
+  g_autofree char *subject = NULL, *issuer = NULL, *s = NULL, *i = NULL;
+  const char *pinned = fp ? pinned_name (fp) : NULL;
+
+  if (name)
+    *name = pinned;
+  if (pinned)
+    return PP_POLYCOM_GENUINE;
+  subject = pp_cert_subject (crt);
+  issuer = pp_cert_issuer (crt);
+  s = g_ascii_strdown (subject, -1);
+  i = g_ascii_strdown (issuer, -1);
+  /* Anything that claims to be a Polycom CA must be one of the pinned four. */
+  if (pp_cert_is_ca (crt) && (strstr (s, "polycom") || strstr (i, "polycom")))
+    return PP_POLYCOM_IMPOSTOR;
+  return PP_POLYCOM_NONE;
+}
+
+void
+pp_trust_entry_free (PpTrustEntry *e)
+{
+  if (e == NULL)
+    return;
+  g_free (e->file);
+  g_free (e->subject);
+  g_free (e->sha256);
+  g_free (e->label);
+  g_free (e->warning);
+  g_clear_object (&e->details);
+  g_free (e);
+}
+
+static PpTrustEntry *
+entry_for_crt (gnutls_x509_crt_t crt, const char *file)
+{
+  PpTrustEntry *e = g_new0 (PpTrustEntry, 1);
+  const char *pinned = NULL;
+  g_autofree char *cn = pp_cert_subject_cn (crt);
+
+  e->file = g_strdup (file);
+  e->kind = pp_cert_is_self_signed (crt) ? PP_TRUST_ANCHOR : PP_TRUST_INTERMEDIATE;
+  e->subject = pp_cert_subject (crt);
+  e->sha256 = pp_cert_fingerprint (crt, GNUTLS_DIG_SHA256);
+  e->not_after = (gint64) gnutls_x509_crt_get_expiration_time (crt);
+  e->polycom = pp_polycom_check (crt, &pinned);
+  e->details = pp_cert_details_new_from_crt (crt);
+  if (e->polycom == PP_POLYCOM_GENUINE)
+    e->label = g_strdup_printf (_("%s (genuine Polycom)"), pinned);
+  else
+    e->label = g_strdup (cn ? cn : e->subject);
+  if (e->polycom == PP_POLYCOM_IMPOSTOR)
+    e->warning = g_strdup_printf (_("“%s” claims to be a Polycom CA, but its SHA-256 fingerprint is not one of the genuine Polycom certificates. Download the Polycom CA certificates again from pki.polycom.com and compare."),
+                                  e->label);
+  return e;
+}
+
+static char *
+safe_stem (const char *name)
+{
+  GString *s = g_string_new (NULL);
+  for (const char *p = name; p && *p && s->len < 48; p++)
+    {
+      if (g_ascii_isalnum (*p))
+        g_string_append_c (s, g_ascii_tolower (*p));
+      else if (s->len && s->str[s->len - 1] != '-')
+        g_string_append_c (s, '-');
+    }
+  while (s->len && s->str[s->len - 1] == '-')
+    g_string_truncate (s, s->len - 1);
+  if (s->len == 0)
+    g_string_append (s, "ca");
+  return g_string_free (s, FALSE);
+}
+
+static char *
+cert_file_name (gnutls_x509_crt_t crt)
+{
+  g_autofree char *cn = pp_cert_subject_cn (crt);
+  g_autofree char *fp = pp_cert_fingerprint (crt, GNUTLS_DIG_SHA256);
+  g_autofree char *hex = hex_normalize (fp);
+  g_autofree char *stem = safe_stem (cn);
+  g_autofree char *lower = g_ascii_strdown (hex, 16);
+  return g_strdup_printf ("%s-%s.pem", stem, lower);
+}
+
+static char *
+crl_file_name (gnutls_x509_crl_t crl)
+{
+  gnutls_datum_t dn = { NULL, 0 };
+  guint8 h[32];
+  char cn[256];
+  size_t cn_size = sizeof cn;
+  g_autofree char *stem = NULL, *hex = NULL, *lower = NULL;
+
+  /* Named after the issuer, so a newer CRL from the same CA replaces the old. */
+  gnutls_x509_crl_get_raw_issuer_dn (crl, &dn);
+  gnutls_hash_fast (GNUTLS_DIG_SHA256, dn.data, dn.size, h);
+  gnutls_free (dn.data);
+  if (gnutls_x509_crl_get_issuer_dn_by_oid (crl, GNUTLS_OID_X520_COMMON_NAME, 0, 0, cn, &cn_size) < 0)
+    cn[0] = '\0';
+  stem = safe_stem (cn);
+  hex = pp_hex_format (h, 8, 0);
+  lower = g_ascii_strdown (hex, -1);
+  return g_strdup_printf ("%s-%s.crl.pem", stem, lower);
+}
+
+static char *
+format_date (time_t t)
+{
+  g_autoptr(GDateTime) dt = g_date_time_new_from_unix_utc ((gint64) t);
+  return dt ? g_date_time_format (dt, "%Y-%m-%d") : g_strdup ("?");
+}
+
+/* Every certificate currently in the store (for CRL issuer checks). */
+static GPtrArray *
+load_store_certs (PpSite *site)
+{
+  g_autoptr(GPtrArray) entries = pp_trust_list (site, NULL);
+  GPtrArray *certs = g_ptr_array_new_with_free_func (pp_x509_crt_free);
+  g_autofree char *dir = pp_site_path (site, TRUST_DIR);
+
+  for (guint i = 0; entries && i < entries->len; i++)
+    {
+      PpTrustEntry *e = entries->pdata[i];
+      g_autofree char *path = NULL;
+      g_autoptr(PpImport) imp = NULL;
+      if (e->kind == PP_TRUST_CRL)
+        continue;
+      path = g_build_filename (dir, e->file, NULL);
+      imp = pp_import_file (path, NULL, NULL);
+      if (imp)
+        while (imp->certs->len)
+          g_ptr_array_add (certs, g_ptr_array_steal_index (imp->certs, 0));
+    }
+  return certs;
+}
+
+GPtrArray *
+pp_trust_add (PpSite *site, const void *data, gsize len, GError **error)
+{
+  g_autoptr(PpImport) imp = pp_import_data (data, len, NULL, error);
+  g_autoptr(GPtrArray) result = g_ptr_array_new_with_free_func ((GDestroyNotify) pp_trust_entry_free);
+  g_autoptr(GPtrArray) issuers = NULL;
+  g_autofree char *dir = pp_site_path (site, TRUST_DIR);
+  time_t now = time (NULL);
+
+  if (imp == NULL)
+    {
+      g_prefix_error (error, _("Nothing was added to the trust store: "));
+      return NULL;
+    }
+  if (imp->certs->len == 0 && imp->crls->len == 0)
+    {
+      g_set_error (error, PP_ERROR, PP_ERROR_INVALID,
+                   _("The file holds no CA certificate or CRL. Give the CA certificates that issued the phones' certificates."));
+      return NULL;
+    }
+  /* Check everything first: all or nothing. */
+  for (guint i = 0; i < imp->certs->len; i++)
+    {
+      gnutls_x509_crt_t c = imp->certs->pdata[i];
+      g_autofree char *subj = pp_cert_subject (c);
+      time_t from = gnutls_x509_crt_get_activation_time (c), to = gnutls_x509_crt_get_expiration_time (c);
+      if (!pp_cert_is_ca (c))
+        {
+          g_set_error (error, PP_ERROR, PP_ERROR_INVALID,
+                       _("“%s” is not a CA certificate (it lacks basicConstraints CA:TRUE), so it cannot vouch for phones. Add the CA certificates that issued the phones' certificates instead. Nothing was added."),
+                       subj);
+          return NULL;
+        }
+      if (to != (time_t) -1 && to < now)
+        {
+          g_autofree char *d = format_date (to);
+          g_set_error (error, PP_ERROR, PP_ERROR_INVALID,
+                       _("The CA certificate “%s” expired on %s; phones it issued cannot be trusted through it. Get a current copy. Nothing was added."),
+                       subj, d);
+          return NULL;
+        }
+      if (from != (time_t) -1 && from > now)
+        {
+          g_autofree char *d = format_date (from);
+          g_set_error (error, PP_ERROR, PP_ERROR_INVALID,
+                       _("The CA certificate “%s” is not valid before %s. Check this computer's clock. Nothing was added."),
+                       subj, d);
+          return NULL;
+        }
+    }
+  issuers = load_store_certs (site);
+  for (guint i = 0; i < imp->certs->len; i++)
+    g_ptr_array_add (issuers, g_ptr_array_index (imp->certs, i));
+  for (guint i = 0; i < imp->crls->len; i++)
+    {
+      gnutls_x509_crl_t crl = imp->crls->pdata[i];
+      unsigned status = 0;
+      gboolean ok = FALSE;
+      for (guint j = 0; j < issuers->len && !ok; j++)
+        {
+          gnutls_x509_crt_t ca = issuers->pdata[j];
+          ok = gnutls_x509_crl_check_issuer (crl, ca)
+               && gnutls_x509_crl_verify (crl, &ca, 1, 0, &status) >= 0 && status == 0;
+        }
+      if (!ok)
+        {
+          g_set_error (error, PP_ERROR, PP_ERROR_INVALID,
+                       _("The CRL is not signed by any CA in the trust store. Add the CA that issued it first. Nothing was added."));
+          g_ptr_array_set_free_func (issuers, NULL);
+          return NULL;
+        }
+    }
+  /* The store's own certificates were copied into @issuers; the imported
+   * ones still belong to @imp. */
+  for (guint i = 0; i < imp->certs->len; i++)
+    g_ptr_array_remove_index (issuers, issuers->len - 1);
+
+  if (!pp_mkdir (dir, 0700, error))
+    return NULL;
+  for (guint i = 0; i < imp->certs->len; i++)
+    {
+      gnutls_x509_crt_t c = imp->certs->pdata[i];
+      g_autofree char *name = cert_file_name (c);
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+      g_autofree char *pem = pp_cert_to_pem (c, error);
+      if (pem == NULL)
+        return NULL;
+      if (!g_file_test (path, G_FILE_TEST_EXISTS) && !pp_file_write_atomic (path, pem, strlen (pem), 0644, error))
+        return NULL;
+      g_ptr_array_add (result, entry_for_crt (c, name));
+    }
+  for (guint i = 0; i < imp->crls->len; i++)
+    {
+      gnutls_x509_crl_t crl = imp->crls->pdata[i];
+      g_autofree char *name = crl_file_name (crl);
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+      gnutls_datum_t out = { NULL, 0 };
+      PpTrustEntry *e;
+      int ret = gnutls_x509_crl_export2 (crl, GNUTLS_X509_FMT_PEM, &out);
+      gboolean ok;
+      if (ret < 0)
+        {
+          pp_gnutls_error (error, ret, _("the CRL"));
+          return NULL;
+        }
+      ok = pp_file_write_atomic (path, out.data, out.size, 0644, error);
+      gnutls_free (out.data);
+      if (!ok)
+        return NULL;
+      e = g_new0 (PpTrustEntry, 1);
+      e->file = g_strdup (name);
+      e->kind = PP_TRUST_CRL;
+      {
+        gnutls_datum_t dn = { NULL, 0 };
+        if (gnutls_x509_crl_get_issuer_dn3 (crl, &dn, 0) >= 0)
+          {
+            e->subject = g_strndup ((const char *) dn.data, dn.size);
+            gnutls_free (dn.data);
+          }
+      }
+      e->not_after = (gint64) gnutls_x509_crl_get_next_update (crl);
+      e->label = g_strdup_printf (_("CRL of %s"), e->subject ? e->subject : "?");
+      g_ptr_array_add (result, e);
+    }
+  return g_steal_pointer (&result);
+}
+
+static gint
+entry_cmp (gconstpointer a, gconstpointer b)
+{
+  const PpTrustEntry *x = *(const PpTrustEntry **) a, *y = *(const PpTrustEntry **) b;
+  if (x->kind != y->kind)
+    return (gint) x->kind - (gint) y->kind;
+  return g_strcmp0 (x->file, y->file);
+}
+
+GPtrArray *
+pp_trust_list (PpSite *site, GError **error)
+{
+  g_autoptr(GPtrArray) list = g_ptr_array_new_with_free_func ((GDestroyNotify) pp_trust_entry_free);
+  g_autofree char *dir = pp_site_path (site, TRUST_DIR);
+  g_autoptr(GDir) d = NULL;
+  const char *name;
+
+  if (!g_file_test (dir, G_FILE_TEST_IS_DIR))
+    return g_steal_pointer (&list);
+  d = g_dir_open (dir, 0, error);
+  if (d == NULL)
+    return NULL;
+  while ((name = g_dir_read_name (d)))
+    {
+      g_autofree char *path = NULL;
+      g_autoptr(PpImport) imp = NULL;
+      if (!g_str_has_suffix (name, ".pem") && !g_str_has_suffix (name, ".crt"))
+        continue;
+      path = g_build_filename (dir, name, NULL);
+      /* A damaged file is skipped here; the server reports it when loading. */
+      imp = pp_import_file (path, NULL, NULL);
+      if (imp == NULL)
+        continue;
+      for (guint i = 0; i < imp->certs->len; i++)
+        g_ptr_array_add (list, entry_for_crt (imp->certs->pdata[i], name));
+      for (guint i = 0; i < imp->crls->len; i++)
+        {
+          PpTrustEntry *e = g_new0 (PpTrustEntry, 1);
+          gnutls_datum_t dn = { NULL, 0 };
+          e->file = g_strdup (name);
+          e->kind = PP_TRUST_CRL;
+          if (gnutls_x509_crl_get_issuer_dn3 (imp->crls->pdata[i], &dn, 0) >= 0)
+            {
+              e->subject = g_strndup ((const char *) dn.data, dn.size);
+              gnutls_free (dn.data);
+            }
+          e->not_after = (gint64) gnutls_x509_crl_get_next_update (imp->crls->pdata[i]);
+          e->label = g_strdup_printf (_("CRL of %s"), e->subject ? e->subject : "?");
+          g_ptr_array_add (list, e);
+        }
+    }
+  g_ptr_array_sort (list, entry_cmp);
+  return g_steal_pointer (&list);
+}
+
+gboolean
+pp_trust_remove (PpSite *site, const char *id, GError **error)
+{
+  g_autoptr(GPtrArray) list = pp_trust_list (site, error);
+  g_autofree char *want = hex_normalize (id);
+  g_autofree char *dir = pp_site_path (site, TRUST_DIR);
+  const char *file = NULL;
+  guint matches = 0;
+  gboolean is_fp = id[strspn (id, "0123456789abcdefABCDEF: ")] == '\0';
+
+  if (list == NULL)
+    return FALSE;
+  for (guint i = 0; i < list->len; i++)
+    {
+      PpTrustEntry *e = list->pdata[i];
+      g_autofree char *fp = hex_normalize (e->sha256);
+      if (g_strcmp0 (e->file, id) == 0)
+        {
+          file = e->file;
+          matches = 1;
+          break;
+        }
+      if (e->sha256 && is_fp && strlen (want) >= 8 && g_str_has_prefix (fp, want)
+          && g_strcmp0 (file, e->file) != 0)
+        {
+          file = e->file;
+          matches++;
+        }
+    }
+  if (matches == 0)
+    {
+      g_set_error (error, PP_ERROR, PP_ERROR_NOT_FOUND,
+                   _("Nothing in the trust store matches “%s”. Run “phoneprovctl trust list” to see file names and fingerprints."), id);
+      return FALSE;
+    }
+  if (matches > 1)
+    {
+      g_set_error (error, PP_ERROR, PP_ERROR_INVALID,
+                   _("“%s” matches more than one certificate; give more of the fingerprint."), id);
+      return FALSE;
+    }
+  if (!pp_path_component_is_safe (file))
+    {
+      g_set_error (error, PP_ERROR, PP_ERROR_INVALID, _("“%s” is not a file name in the trust store."), file);
+      return FALSE;
+    }
+  {
+    g_autofree char *path = g_build_filename (dir, file, NULL);
+    if (g_unlink (path) != 0)
+      {
+        g_set_error (error, PP_ERROR, PP_ERROR_IO, _("Could not remove %s: %s."), path, g_strerror (errno));
+        return FALSE;
+      }
+  }
+  return TRUE;
+}
+
+gboolean
+pp_trust_load (PpSite *site, gnutls_x509_trust_list_t list, guint *n_certs, guint *n_crls, GError **error)
+{
+  g_autofree char *dir = pp_site_path (site, TRUST_DIR);
+  g_autoptr(GDir) d = NULL;
+  g_autoptr(GPtrArray) crl_files = g_ptr_array_new_with_free_func (g_free);
+  const char *name;
+  guint nc = 0, nl = 0;
+
+  if (g_file_test (dir, G_FILE_TEST_IS_DIR))
+    {
+      d = g_dir_open (dir, 0, error);
+      if (d == NULL)
+        return FALSE;
+      while ((name = g_dir_read_name (d)))
+        {
+          g_autofree char *path = g_build_filename (dir, name, NULL);
+          g_autofree char *data = NULL;
+          gsize len = 0;
+          gnutls_datum_t dt;
+          int ret;
+          if (!g_str_has_suffix (name, ".pem") && !g_str_has_suffix (name, ".crt"))
+            continue;
+          if (!pp_file_read (path, MAX_TRUST_FILE, &data, &len, error))
+            return FALSE;
+          if (strstr (data, "-----BEGIN X509 CRL-----"))
+            {
+              g_ptr_array_add (crl_files, g_steal_pointer (&path));
+              continue;
+            }
+          dt.data = (unsigned char *) data;
+          dt.size = (unsigned) len;
+          ret = gnutls_x509_trust_list_add_trust_mem (list, &dt, NULL, GNUTLS_X509_FMT_PEM, 0, 0);
+          if (ret < 0)
+            {
+              g_autofree char *what = g_strdup_printf (_("the trust store file %s"), name);
+              return pp_gnutls_error (error, ret, what);
+            }
+          nc += (guint) ret;
+        }
+    }
+  /* CRLs after every CA, so each can be checked against its issuer. */
+  for (guint i = 0; i < crl_files->len; i++)
+    {
+      g_autofree char *data = NULL;
+      gsize len = 0;
+      gnutls_datum_t dt;
+      int ret;
+      if (!pp_file_read (crl_files->pdata[i], MAX_TRUST_FILE, &data, &len, error))
+        return FALSE;
+      dt.data = (unsigned char *) data;
+      dt.size = (unsigned) len;
+      ret = gnutls_x509_trust_list_add_trust_mem (list, NULL, &dt, GNUTLS_X509_FMT_PEM,
+                                                  GNUTLS_TL_VERIFY_CRL, 0);
+      if (ret > 0)
+        nl += (guint) ret;
+    }
+  if (n_certs)
+    *n_certs = nc;
+  if (n_crls)
+    *n_crls = nl;
+  return TRUE;
+}
