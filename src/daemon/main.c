@@ -1,11 +1,31 @@
 /* phoneprovd: runs a site's HTTP (digest) and HTTPS (mutual TLS) sites headless. */
 #include "config.h"
 #include "pp-site.h"
+#include "pp-server.h"
+#include "pp-control-server.h"
 #include "pp-server-version.h"
+#include "pp-daemon.h"
 
 #include <glib/gi18n.h>
+#include <glib-unix.h>
 #include <locale.h>
 #include <stdio.h>
+
+static gboolean
+on_quit (gpointer loop)
+{
+  g_main_loop_quit (loop);
+  return G_SOURCE_CONTINUE;
+}
+
+static gboolean
+on_hup (gpointer server)
+{
+  g_autoptr(GError) error = NULL;
+  if (!pp_server_reload (server, &error))
+    g_printerr ("phoneprovd: %s %s\n", _("Reload failed, the previous configuration keeps running:"), error->message);
+  return G_SOURCE_CONTINUE;
+}
 
 int
 main (int argc, char **argv)
@@ -21,6 +41,13 @@ main (int argc, char **argv)
   };
   g_autoptr(GOptionContext) oc = NULL;
   g_autoptr(GError) error = NULL;
+  g_autoptr(GMainLoop) loop = NULL;
+  g_autoptr(PpSite) site = NULL;
+  g_autoptr(PpDaemonLock) lock = NULL;
+  g_autofree char *sock_path = NULL;
+  g_autoptr(JsonNode) status = NULL;
+  PpServer *server;
+  PpControlServer *control;
 
   setlocale (LC_ALL, "");
   bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
@@ -41,8 +68,65 @@ main (int argc, char **argv)
       printf ("phoneprovd %s\n", pp_server_version ());
       return 0;
     }
-  if (site_dir == NULL && bundle == NULL)
+  if (bundle != NULL)
+    {
+      g_printerr ("phoneprovd: %s\n", _("Running a bundle directly is not available yet; import it with "
+                                         "“phoneprovctl bundle import” and run the site."));
+      return 1;
+    }
+  if (site_dir == NULL)
     site_dir = pp_site_default_dir ();
-  g_printerr ("phoneprovd: serving is not built yet\n");
-  return 1;
+
+  site = pp_site_open (site_dir, &error);
+  if (site == NULL)
+    {
+      g_printerr ("phoneprovd: %s\n", error->message);
+      return 1;
+    }
+  lock = pp_daemon_lock (pp_site_get_dir (site), &error);
+  if (lock == NULL)
+    {
+      g_printerr ("phoneprovd: %s\n", error->message);
+      return 1;
+    }
+  server = pp_server_new (pp_site_get_dir (site), &error);
+  if (server == NULL || !pp_server_start (server, &error))
+    {
+      g_printerr ("phoneprovd: %s\n", error->message);
+      pp_server_free (server);
+      return 1;
+    }
+  loop = g_main_loop_new (NULL, FALSE);
+  sock_path = pp_site_path (site, "run/control.sock");
+  control = pp_control_server_new (server, sock_path, on_quit, loop, &error);
+  if (control == NULL)
+    {
+      g_printerr ("phoneprovd: %s\n", error->message);
+      pp_server_free (server);
+      return 1;
+    }
+  g_unix_signal_add (SIGTERM, on_quit, loop);
+  g_unix_signal_add (SIGINT, on_quit, loop);
+  g_unix_signal_add (SIGHUP, on_hup, server);
+
+  status = pp_server_status (server);
+  {
+    JsonArray *sites = json_object_get_array_member (json_node_get_object (status), "sites");
+    for (guint i = 0; i < json_array_get_length (sites); i++)
+      {
+        JsonObject *s = json_array_get_object_element (sites, i);
+        if (json_object_get_boolean_member (s, "running"))
+          g_printerr ("phoneprovd: %s %s\n", json_object_get_string_member (s, "name"),
+                      json_object_get_string_member (s, "url"));
+        else if (json_object_has_member (s, "error"))
+          g_printerr ("phoneprovd: %s: %s\n", json_object_get_string_member (s, "name"),
+                      json_object_get_string_member (s, "error"));
+      }
+  }
+
+  g_main_loop_run (loop);
+
+  pp_control_server_free (control);
+  pp_server_free (server);
+  return 0;
 }

@@ -1,0 +1,427 @@
+/* File service, see pp-files.h. */
+#include "config.h"
+#include "pp-files.h"
+#include "pp-error.h"
+#include "pp-fileutil.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <glib/gi18n-lib.h>
+#include <glib/gstdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static gboolean
+is_inside (const char *boot_dir, const char *real)
+{
+  gsize n = strlen (boot_dir);
+  return strncmp (real, boot_dir, n) == 0 && (real[n] == '/' || real[n] == '\0');
+}
+
+char *
+pp_files_resolve (const char *boot_dir, const char *raw_path, PpPathMode mode, char **reason)
+{
+  g_autofree char *decoded = NULL;
+  g_auto(GStrv) parts = NULL;
+  g_autoptr(GString) rel = g_string_new (NULL);
+  g_autofree char *path = NULL;
+  g_autofree char *parent = NULL;
+  char *real;
+
+  *reason = NULL;
+  if (raw_path == NULL || raw_path[0] != '/')
+    {
+      *reason = g_strdup (_("The request path is not an absolute path."));
+      return NULL;
+    }
+  /* A NUL (%00) makes g_uri_unescape_string() fail; "/" is allowed encoded
+   * only as a separator, so %2F is refused too. */
+  decoded = g_uri_unescape_string (raw_path, "/");
+  if (decoded == NULL)
+    {
+      *reason = g_strdup (_("The request path contains an encoded NUL or slash."));
+      return NULL;
+    }
+  if (strchr (decoded, '\\') || !g_utf8_validate (decoded, -1, NULL))
+    {
+      *reason = g_strdup (_("The request path contains a backslash or is not UTF-8."));
+      return NULL;
+    }
+  for (const char *p = decoded; *p; p++)
+    if ((guchar) *p < 0x20 || *p == 0x7f)
+      {
+        *reason = g_strdup (_("The request path contains control characters."));
+        return NULL;
+      }
+  parts = g_strsplit (decoded + 1, "/", -1);
+  for (guint i = 0; parts[i]; i++)
+    {
+      /* Hidden names also cover our own upload temporaries. */
+      if (!pp_path_component_is_safe (parts[i]) || parts[i][0] == '.')
+        {
+          *reason = g_strdup_printf (_("The request path component “%s” is not allowed "
+                                       "(empty, “.”, “..” or hidden)."), parts[i]);
+          return NULL;
+        }
+      g_string_append_c (rel, '/');
+      g_string_append (rel, parts[i]);
+    }
+  if (rel->len == 0)
+    {
+      *reason = g_strdup (_("Listing the boot directory is not allowed."));
+      return NULL;
+    }
+  path = g_strconcat (boot_dir, rel->str, NULL);
+
+  if (mode == PP_PATH_READ)
+    {
+      real = realpath (path, NULL);
+      if (real == NULL)
+        return g_steal_pointer (&path); /* does not exist: the caller answers 404 */
+      if (!is_inside (boot_dir, real))
+        {
+          free (real);
+          *reason = g_strdup (_("The requested file is a link that leads outside the boot directory."));
+          return NULL;
+        }
+      free (real);
+      return g_steal_pointer (&path);
+    }
+
+  parent = g_path_get_dirname (path);
+  real = realpath (parent, NULL);
+  if (real == NULL)
+    {
+      *reason = g_strdup (_("The folder for this upload does not exist in the boot directory."));
+      return NULL;
+    }
+  if (!is_inside (boot_dir, real))
+    {
+      free (real);
+      *reason = g_strdup (_("The upload folder is a link that leads outside the boot directory."));
+      return NULL;
+    }
+  free (real);
+  {
+    GStatBuf st;
+    if (g_lstat (path, &st) == 0 && !S_ISREG (st.st_mode))
+      {
+        *reason = g_strdup (_("The upload would replace something that is not a regular file."));
+        return NULL;
+      }
+  }
+  return g_steal_pointer (&path);
+}
+
+const char *
+pp_files_content_type (const char *name)
+{
+  static const struct { const char *ext, *type; } types[] = {
+    { ".cfg", "text/xml" }, { ".xml", "text/xml" }, { ".xsd", "text/xml" },
+    { ".log", "text/plain" }, { ".txt", "text/plain" }, { ".ver", "text/plain" },
+    { ".crt", "application/x-x509-ca-cert" }, { ".pem", "application/x-pem-file" },
+    { ".der", "application/x-x509-ca-cert" },
+    { ".wav", "audio/wav" }, { ".jpg", "image/jpeg" }, { ".png", "image/png" },
+    { ".bmp", "image/bmp" }, { ".html", "text/html" }, { ".zip", "application/zip" },
+  };
+  for (guint i = 0; i < G_N_ELEMENTS (types); i++)
+    if (g_str_has_suffix (name, types[i].ext))
+      return types[i].type;
+  return "application/octet-stream";
+}
+
+static char *
+make_etag (const struct stat *st)
+{
+  return g_strdup_printf ("\"%lx-%llx-%llx\"", (unsigned long) st->st_ino,
+                          (unsigned long long) st->st_size,
+                          (unsigned long long) st->st_mtim.tv_sec * 1000000000ull + (unsigned long long) st->st_mtim.tv_nsec);
+}
+
+/* Single "bytes=a-b", "bytes=a-" or "bytes=-n". Returns 0 when the header
+ * should be ignored (then the whole file is sent), 206 or 416. */
+static guint
+parse_range (const char *header, guint64 size, guint64 *start, guint64 *end)
+{
+  const char *spec, *dash;
+  guint64 a, b;
+  g_autofree char *first = NULL;
+
+  if (header == NULL || !g_str_has_prefix (header, "bytes="))
+    return 0;
+  spec = header + 6;
+  while (*spec == ' ')
+    spec++;
+  if (strchr (spec, ','))
+    return 0; /* multiple ranges: answering with the whole file is allowed */
+  dash = strchr (spec, '-');
+  if (dash == NULL)
+    return 0;
+  first = g_strndup (spec, (gsize) (dash - spec));
+  g_strstrip (first);
+  if (*first == '\0')
+    {
+      if (!g_ascii_string_to_unsigned (dash + 1, 10, 0, G_MAXUINT64, &b, NULL))
+        return 0;
+      if (b == 0 || size == 0)
+        return 416;
+      *start = size > b ? size - b : 0;
+      *end = size - 1;
+      return 206;
+    }
+  if (!g_ascii_string_to_unsigned (first, 10, 0, G_MAXUINT64, &a, NULL))
+    return 0;
+  if (dash[1] == '\0')
+    b = size ? size - 1 : 0;
+  else if (!g_ascii_string_to_unsigned (dash + 1, 10, 0, G_MAXUINT64, &b, NULL) || b < a)
+    return 0;
+  if (a >= size)
+    return 416;
+  *start = a;
+  *end = MIN (b, size - 1);
+  return 206;
+}
+
+guint64
+pp_files_serve (SoupServerMessage *msg, const char *path, char **reason)
+{
+  SoupMessageHeaders *req = soup_server_message_get_request_headers (msg);
+  SoupMessageHeaders *resp = soup_server_message_get_response_headers (msg);
+  gboolean head = soup_server_message_get_method (msg) == SOUP_METHOD_HEAD;
+  g_autoptr(GMappedFile) map = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  g_autofree char *etag = NULL;
+  g_autofree char *last_modified = NULL;
+  g_autoptr(GDateTime) mtime = NULL;
+  const char *inm, *ims, *if_range;
+  guint64 start = 0, end = 0, size;
+  guint range_status;
+  struct stat st;
+  int fd;
+
+  *reason = NULL;
+  fd = open (path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0)
+    {
+      soup_server_message_set_status (msg, errno == EACCES ? SOUP_STATUS_FORBIDDEN : SOUP_STATUS_NOT_FOUND, NULL);
+      *reason = g_strdup_printf (errno == EACCES ? _("The file exists but this server may not read it (%s).")
+                                                 : _("The file is not in the boot directory (%s)."),
+                                 g_strerror (errno));
+      return 0;
+    }
+  if (fstat (fd, &st) != 0 || !S_ISREG (st.st_mode))
+    {
+      close (fd);
+      soup_server_message_set_status (msg, SOUP_STATUS_FORBIDDEN, NULL);
+      *reason = g_strdup (_("Only regular files are served; folders are not listed."));
+      return 0;
+    }
+  size = (guint64) st.st_size;
+  etag = make_etag (&st);
+  mtime = g_date_time_new_from_unix_utc (st.st_mtim.tv_sec);
+  last_modified = soup_date_time_to_string (mtime, SOUP_DATE_HTTP);
+  soup_message_headers_replace (resp, "ETag", etag);
+  soup_message_headers_replace (resp, "Last-Modified", last_modified);
+  soup_message_headers_replace (resp, "Accept-Ranges", "bytes");
+  soup_message_headers_set_content_type (resp, pp_files_content_type (path), NULL);
+
+  inm = soup_message_headers_get_one (req, "If-None-Match");
+  ims = soup_message_headers_get_one (req, "If-Modified-Since");
+  if ((inm && (strstr (inm, etag) || g_str_equal (inm, "*")))
+      || (inm == NULL && ims != NULL))
+    {
+      gboolean not_modified = inm != NULL;
+      if (!not_modified)
+        {
+          g_autoptr(GDateTime) since = soup_date_time_new_from_http_string (ims);
+          not_modified = since && g_date_time_to_unix (since) >= (gint64) st.st_mtim.tv_sec;
+        }
+      if (not_modified)
+        {
+          close (fd);
+          soup_server_message_set_status (msg, SOUP_STATUS_NOT_MODIFIED, NULL);
+          return 0;
+        }
+    }
+
+  range_status = parse_range (soup_message_headers_get_one (req, "Range"), size, &start, &end);
+  if_range = soup_message_headers_get_one (req, "If-Range");
+  if (range_status != 0 && if_range != NULL && !g_str_equal (if_range, etag)
+      && g_strcmp0 (if_range, last_modified) != 0)
+    range_status = 0;
+  /* libsoup would otherwise apply the Range itself by copying the body. */
+  soup_message_headers_remove (req, "Range");
+
+  if (range_status == 416)
+    {
+      g_autofree char *cr = g_strdup_printf ("bytes */%" G_GUINT64_FORMAT, size);
+      close (fd);
+      soup_message_headers_replace (resp, "Content-Range", cr);
+      soup_server_message_set_status (msg, SOUP_STATUS_REQUESTED_RANGE_NOT_SATISFIABLE, NULL);
+      *reason = g_strdup (_("The requested byte range lies beyond the end of the file."));
+      return 0;
+    }
+  if (range_status == 0)
+    {
+      start = 0;
+      end = size ? size - 1 : 0;
+    }
+
+  if (size > 0 && !head)
+    {
+      g_autoptr(GError) error = NULL;
+      /* Zero-copy: the body is the page cache, shared by every reader. */
+      map = g_mapped_file_new_from_fd (fd, FALSE, &error);
+      if (map == NULL)
+        {
+          close (fd);
+          soup_server_message_set_status (msg, SOUP_STATUS_INTERNAL_SERVER_ERROR, NULL);
+          *reason = g_strdup_printf (_("The file cannot be read: %s."), error->message);
+          return 0;
+        }
+      bytes = g_mapped_file_get_bytes (map);
+      if (range_status == 206)
+        {
+          GBytes *slice = g_bytes_new_from_bytes (bytes, start, end - start + 1);
+          g_bytes_unref (bytes);
+          bytes = slice;
+        }
+    }
+  close (fd);
+
+  if (range_status == 206)
+    {
+      g_autofree char *cr = g_strdup_printf ("bytes %" G_GUINT64_FORMAT "-%" G_GUINT64_FORMAT "/%" G_GUINT64_FORMAT,
+                                             start, end, size);
+      soup_message_headers_replace (resp, "Content-Range", cr);
+      soup_server_message_set_status (msg, SOUP_STATUS_PARTIAL_CONTENT, NULL);
+    }
+  else
+    soup_server_message_set_status (msg, SOUP_STATUS_OK, NULL);
+
+  if (bytes)
+    soup_message_body_append_bytes (soup_server_message_get_response_body (msg), bytes);
+  else if (head)
+    soup_message_headers_set_content_length (resp, (goffset) (size ? end - start + 1 : 0));
+  return size ? end - start + 1 : 0;
+}
+
+struct _PpUpload {
+  char    *path;
+  char    *tmp;
+  int      fd;
+  guint64  size;
+  guint64  max;
+  gboolean too_large;
+  gboolean failed;
+  int      saved_errno;
+  gboolean committed;
+};
+
+PpUpload *
+pp_upload_begin (const char *path, guint64 max_bytes, GError **error)
+{
+  PpUpload *u = g_new0 (PpUpload, 1);
+  g_autofree char *dir = g_path_get_dirname (path);
+  g_autofree char *base = g_path_get_basename (path);
+  g_autofree char *tmpl = g_strdup_printf (".%s.XXXXXX", base);
+
+  u->path = g_strdup (path);
+  u->max = max_bytes;
+  u->tmp = g_build_filename (dir, tmpl, NULL);
+  u->fd = g_mkstemp_full (u->tmp, O_WRONLY | O_CLOEXEC, 0644);
+  if (u->fd < 0)
+    {
+      int e = errno;
+      g_set_error (error, PP_ERROR, PP_ERROR_IO, _("Cannot store the upload in %s: %s."), dir, g_strerror (e));
+      g_clear_pointer (&u->tmp, g_free);
+      pp_upload_free (u);
+      return NULL;
+    }
+  return u;
+}
+
+gboolean
+pp_upload_write (PpUpload *u, const void *data, gsize len)
+{
+  const char *p = data;
+
+  if (u->too_large || u->failed)
+    return FALSE;
+  if (u->size + len > u->max)
+    {
+      u->too_large = TRUE;
+      return FALSE;
+    }
+  while (len > 0)
+    {
+      ssize_t n = write (u->fd, p, len);
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n <= 0)
+        {
+          u->failed = TRUE;
+          u->saved_errno = n < 0 ? errno : EIO;
+          return FALSE;
+        }
+      p += n;
+      len -= (gsize) n;
+      u->size += (guint64) n;
+    }
+  return TRUE;
+}
+
+gboolean pp_upload_too_large (PpUpload *u) { return u->too_large; }
+guint64  pp_upload_get_size (PpUpload *u) { return u->size; }
+
+gboolean
+pp_upload_commit (PpUpload *u, gboolean *created, GError **error)
+{
+  g_autofree char *dir = g_path_get_dirname (u->path);
+  int dfd;
+
+  if (u->failed)
+    {
+      g_set_error (error, PP_ERROR, PP_ERROR_IO, _("Writing the upload failed: %s."), g_strerror (u->saved_errno));
+      return FALSE;
+    }
+  *created = !g_file_test (u->path, G_FILE_TEST_EXISTS);
+  if (fsync (u->fd) != 0 || close (u->fd) != 0)
+    {
+      int e = errno;
+      u->fd = -1;
+      g_set_error (error, PP_ERROR, PP_ERROR_IO, _("Saving the upload failed: %s."), g_strerror (e));
+      return FALSE;
+    }
+  u->fd = -1;
+  if (g_rename (u->tmp, u->path) != 0)
+    {
+      int e = errno;
+      g_set_error (error, PP_ERROR, PP_ERROR_IO, _("Putting the upload in place failed: %s."), g_strerror (e));
+      return FALSE;
+    }
+  u->committed = TRUE;
+  dfd = open (dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dfd >= 0)
+    {
+      fsync (dfd);
+      close (dfd);
+    }
+  return TRUE;
+}
+
+void
+pp_upload_free (PpUpload *u)
+{
+  if (u == NULL)
+    return;
+  if (u->fd >= 0)
+    close (u->fd);
+  if (u->tmp && !u->committed)
+    g_unlink (u->tmp);
+  g_free (u->tmp);
+  g_free (u->path);
+  g_free (u);
+}

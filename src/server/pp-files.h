@@ -1,0 +1,44 @@
+#pragma once
+
+#include <libsoup/soup.h>
+
+G_BEGIN_DECLS
+
+/* The file service over the boot directory (DESIGN.md §7): path checks,
+ * GET/HEAD from mapped files with our own Range and conditional handling,
+ * and streamed, atomic uploads. */
+
+typedef enum {
+  PP_PATH_READ,
+  PP_PATH_WRITE,
+} PpPathMode;
+
+/* Maps the raw (still percent-encoded) request path to a file inside
+ * @boot_dir, or returns NULL with @reason: "..", encoded variants, NUL,
+ * backslashes, hidden names, absolute or empty components and symlinks
+ * that leave the boot directory are all refused. */
+char *pp_files_resolve (const char *boot_dir, const char *raw_path, PpPathMode mode,
+                        char **reason);
+
+/* Answers GET or HEAD for @path: 200/206/304/404/416. Returns the number of
+ * body bytes that will be sent. */
+guint64 pp_files_serve (SoupServerMessage *msg, const char *path, char **reason);
+
+/* The MIME type for a file name; application/octet-stream when unknown. */
+const char *pp_files_content_type (const char *name);
+
+typedef struct _PpUpload PpUpload;
+
+/* A temporary file next to @path; nothing is visible under @path until
+ * pp_upload_commit(). */
+PpUpload *pp_upload_begin (const char *path, guint64 max_bytes, GError **error);
+/* FALSE once the limit is exceeded or the disk refused the data. */
+gboolean  pp_upload_write (PpUpload *upload, const void *data, gsize len);
+gboolean  pp_upload_too_large (PpUpload *upload);
+guint64   pp_upload_get_size (PpUpload *upload);
+/* fsync, rename into place, fsync the folder. */
+gboolean  pp_upload_commit (PpUpload *upload, gboolean *created, GError **error);
+/* Removes the temporary file unless committed. */
+void      pp_upload_free (PpUpload *upload);
+
+G_END_DECLS

@@ -1,0 +1,395 @@
+/* Per-request work on the worker threads: authentication, client-certificate
+ * binding, file service, uploads, access log and events. */
+#include "config.h"
+#include "pp-server-private.h"
+#include "pp-files.h"
+
+#include <glib/gi18n-lib.h>
+#include <string.h>
+
+#define PEER_KEY "pp-peer"
+#define STATE_KEY "pp-request"
+
+typedef struct {
+  PpConfig *config;
+  PpPeer   *peer;
+  char     *file;       /* resolved path in the boot directory */
+  char     *user;       /* digest user */
+  char     *reason;
+  char     *remedy;
+  guint64   bytes;
+  PpUpload *upload;
+  gboolean  uploaded;
+} RequestState;
+
+static void
+request_state_free (gpointer data)
+{
+  RequestState *st = data;
+  pp_upload_free (st->upload);
+  g_clear_pointer (&st->config, pp_config_unref);
+  g_clear_pointer (&st->peer, pp_peer_unref);
+  g_free (st->file);
+  g_free (st->user);
+  g_free (st->reason);
+  g_free (st->remedy);
+  g_free (st);
+}
+
+static RequestState *
+get_state (SoupServerMessage *msg)
+{
+  return g_object_get_data (G_OBJECT (msg), STATE_KEY);
+}
+
+/* Sets the status and, when given, the plain-language reason and remedy. */
+static void
+refuse (SoupServerMessage *msg, RequestState *st, guint status, char *reason, const char *remedy)
+{
+  soup_server_message_set_status (msg, status, NULL);
+  g_free (st->reason);
+  g_free (st->remedy);
+  st->reason = reason;
+  st->remedy = g_strdup (remedy);
+}
+
+/* Twelve hex digits at the start of a file name, other than the shared
+ * 000000000000 files. */
+static char *
+name_mac (const char *name)
+{
+  for (guint i = 0; i < 12; i++)
+    if (!g_ascii_isxdigit (name[i]))
+      return NULL;
+  if (g_ascii_isxdigit (name[12]) || strncmp (name, "000000000000", 12) == 0)
+    return NULL;
+  return g_ascii_strdown (name, 12);
+}
+
+static char *
+request_target (SoupServerMessage *msg)
+{
+  GUri *uri = soup_server_message_get_uri (msg);
+  const char *query = g_uri_get_query (uri);
+  return query ? g_strconcat (g_uri_get_path (uri), "?", query, NULL) : g_strdup (g_uri_get_path (uri));
+}
+
+static gboolean
+check_digest (PpServer *server, SoupServerMessage *msg, RequestState *st)
+{
+  SoupMessageHeaders *req = soup_server_message_get_request_headers (msg);
+  g_autofree char *target = request_target (msg);
+  g_autofree char *reason = NULL;
+  g_autofree char *challenge = NULL;
+  PpDigestResult r;
+
+  r = pp_digest_check (server->digest, st->config->users, st->config->realm,
+                       soup_server_message_get_method (msg), target,
+                       soup_message_headers_get_one (req, "Authorization"), &st->user, &reason);
+  if (r == PP_DIGEST_OK)
+    return TRUE;
+  challenge = pp_digest_challenge (server->digest, st->config->realm, r == PP_DIGEST_STALE);
+  soup_message_headers_replace (soup_server_message_get_response_headers (msg), "WWW-Authenticate", challenge);
+  refuse (msg, st, SOUP_STATUS_UNAUTHORIZED, g_steal_pointer (&reason),
+          r == PP_DIGEST_REFUSED
+          ? _("Check the Server User and Server Password on the phone (Settings > Advanced > Admin Settings > "
+              "Network Configuration > Provisioning Server) against the phone account of this site.")
+          : NULL);
+  return FALSE;
+}
+
+static void
+on_got_chunk (SoupServerMessage *msg, GBytes *chunk, gpointer user_data)
+{
+  RequestState *st = get_state (msg);
+  gsize len;
+  const void *data = g_bytes_get_data (chunk, &len);
+
+  if (st && st->upload)
+    pp_upload_write (st->upload, data, len);
+}
+
+static void
+on_request_started (SoupServer *soup, SoupServerMessage *msg, gpointer user_data)
+{
+  PpWorker *w = user_data;
+  RequestState *st = g_new0 (RequestState, 1);
+  GSocketAddress *remote = soup_server_message_get_remote_address (msg);
+  PpPeer *peer = remote ? g_object_get_data (G_OBJECT (remote), PEER_KEY) : NULL;
+
+  /* The snapshot this request runs under, whatever reloads happen meanwhile. */
+  st->config = pp_server_get_config (w->server);
+  st->peer = peer ? pp_peer_ref (peer) : pp_peer_new ("http", remote);
+  g_object_set_data_full (G_OBJECT (msg), STATE_KEY, st, request_state_free);
+}
+
+static void
+early_handler (SoupServer *soup, SoupServerMessage *msg, const char *path, GHashTable *query,
+               gpointer user_data)
+{
+  PpWorker *w = user_data;
+  RequestState *st = get_state (msg);
+  const char *method = soup_server_message_get_method (msg);
+  gboolean is_put = method == SOUP_METHOD_PUT;
+  gboolean https = g_strcmp0 (st->peer->site, "https") == 0;
+  const PpSiteConfig *site = https ? &st->config->https : &st->config->http;
+  g_autofree char *reason = NULL;
+  g_autofree char *name = NULL;
+  g_autofree char *file_mac = NULL;
+
+  if (method != SOUP_METHOD_GET && method != SOUP_METHOD_HEAD && !is_put)
+    {
+      soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Allow", "GET, HEAD, PUT");
+      refuse (msg, st, SOUP_STATUS_METHOD_NOT_ALLOWED,
+              g_strdup_printf (_("The method %s is not used by phones and not supported."), method), NULL);
+      return;
+    }
+  if (site->digest && !check_digest (w->server, msg, st))
+    return;
+
+  st->file = pp_files_resolve (st->config->boot_dir, g_uri_get_path (soup_server_message_get_uri (msg)),
+                               is_put ? PP_PATH_WRITE : PP_PATH_READ, &reason);
+  if (st->file == NULL)
+    {
+      refuse (msg, st, SOUP_STATUS_FORBIDDEN, g_steal_pointer (&reason),
+              _("Nothing to do: requests for anything outside the boot directory are always refused."));
+      return;
+    }
+  name = g_path_get_basename (st->file);
+  file_mac = name_mac (name);
+
+  if (https && st->config->bind_mac
+      && ((file_mac && g_strcmp0 (file_mac, st->peer->mac) != 0) || (is_put && file_mac == NULL)))
+    {
+      refuse (msg, st, SOUP_STATUS_FORBIDDEN,
+              st->peer->mac
+              ? g_strdup_printf (_("The phone with certificate MAC %s may not %s “%s”: with https.bind-mac on, "
+                                   "a phone reads and writes only its own <MAC> files."),
+                                 st->peer->mac, is_put ? _("write") : _("read"), name)
+              : g_strdup_printf (_("“%s” is a per-phone file and the client's certificate names no MAC address."),
+                                 name),
+              _("If phones legitimately share files, turn https.bind-mac off."));
+      return;
+    }
+
+  if (!is_put)
+    return;
+  if (!pp_config_upload_allowed (st->config, name))
+    {
+      g_autofree char *patterns = g_strjoinv (";", st->config->upload_patterns);
+      refuse (msg, st, SOUP_STATUS_FORBIDDEN,
+              g_strdup_printf (_("Uploading “%s” is not allowed; phones may upload only %s."), name, patterns),
+              _("If phones should upload this file, add its name pattern to boot.upload-patterns."));
+      return;
+    }
+  {
+    SoupMessageHeaders *req = soup_server_message_get_request_headers (msg);
+    goffset declared = soup_message_headers_get_encoding (req) == SOUP_ENCODING_CONTENT_LENGTH
+                       ? soup_message_headers_get_content_length (req) : -1;
+    g_autoptr(GError) error = NULL;
+
+    /* Refused here, before "100 Continue", so the body is never sent. */
+    if (declared > 0 && (guint64) declared > st->config->upload_max)
+      {
+        refuse (msg, st, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE,
+                g_strdup_printf (_("The upload of “%s” (%" G_GINT64_FORMAT " bytes) is larger than the limit of "
+                                   "%" G_GUINT64_FORMAT " bytes."), name, (gint64) declared, st->config->upload_max),
+                _("Raise boot.upload-max-bytes if uploads this large are expected."));
+        return;
+      }
+    st->upload = pp_upload_begin (st->file, st->config->upload_max, &error);
+    if (st->upload == NULL)
+      {
+        refuse (msg, st, SOUP_STATUS_INTERNAL_SERVER_ERROR, g_strdup (error->message),
+                _("Check that phoneprovd may write to the boot directory and that the disk is not full."));
+        return;
+      }
+    /* Stream the body to the temporary file instead of buffering it. */
+    soup_message_body_set_accumulate (soup_server_message_get_request_body (msg), FALSE);
+    g_signal_connect (msg, "got-chunk", G_CALLBACK (on_got_chunk), NULL);
+  }
+}
+
+static void
+handler (SoupServer *soup, SoupServerMessage *msg, const char *path, GHashTable *query, gpointer user_data)
+{
+  RequestState *st = get_state (msg);
+  g_autofree char *reason = NULL;
+
+  if (st->file == NULL)
+    return;
+  if (soup_server_message_get_method (msg) != SOUP_METHOD_PUT)
+    {
+      st->bytes = pp_files_serve (msg, st->file, &reason);
+      if (reason)
+        refuse (msg, st, soup_server_message_get_status (msg), g_steal_pointer (&reason),
+                soup_server_message_get_status (msg) == SOUP_STATUS_NOT_FOUND
+                ? _("Copy the file into the boot directory if phones need it; phones also ask for optional "
+                    "<MAC> files that may be absent.")
+                : NULL);
+      return;
+    }
+  if (st->upload == NULL)
+    return;
+  st->bytes = pp_upload_get_size (st->upload);
+  if (pp_upload_too_large (st->upload))
+    {
+      refuse (msg, st, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE,
+              g_strdup_printf (_("The upload is larger than the limit of %" G_GUINT64_FORMAT " bytes."),
+                               st->config->upload_max),
+              _("Raise boot.upload-max-bytes if uploads this large are expected."));
+      return;
+    }
+  {
+    g_autoptr(GError) error = NULL;
+    gboolean created = FALSE;
+    if (!pp_upload_commit (st->upload, &created, &error))
+      {
+        refuse (msg, st, SOUP_STATUS_INSUFFICIENT_STORAGE, g_strdup (error->message),
+                _("Check free space and permissions of the boot directory."));
+        return;
+      }
+    st->uploaded = TRUE;
+    soup_server_message_set_status (msg, created ? SOUP_STATUS_CREATED : SOUP_STATUS_NO_CONTENT, NULL);
+  }
+}
+
+static void
+set_str (JsonObject *o, const char *key, const char *value)
+{
+  if (value)
+    json_object_set_string_member (o, key, value);
+  else
+    json_object_set_null_member (o, key);
+}
+
+static void
+log_request (PpServer *server, SoupServerMessage *msg, gboolean aborted)
+{
+  RequestState *st = get_state (msg);
+  SoupMessageHeaders *req = soup_server_message_get_request_headers (msg);
+  const char *ua = soup_message_headers_get_one (req, "User-Agent");
+  g_autofree char *target = request_target (msg);
+  g_autofree char *model = NULL, *firmware = NULL;
+  g_autofree char *mac = NULL;
+  g_autofree char *line = NULL;
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autofree char *time = g_date_time_format (now, "%Y-%m-%dT%H:%M:%SZ");
+  guint status = aborted ? 0 : soup_server_message_get_status (msg);
+  JsonObject *ev;
+
+  if (st == NULL)
+    return;
+  g_atomic_int_inc (&server->requests);
+  if (st->peer->mac)
+    mac = g_strdup (st->peer->mac);
+  else if (st->file)
+    {
+      g_autofree char *base = g_path_get_basename (st->file);
+      mac = name_mac (base);
+    }
+  pp_user_agent_parse (ua, &model, &firmware);
+
+  line = g_strdup_printf ("%s %s \"%s\" %s %s %s %s %u %" G_GUINT64_FORMAT " \"%s\"%s",
+                          time, st->peer->address, st->peer->subject ? st->peer->subject : "-",
+                          st->peer->tls_version ? st->peer->tls_version : "-",
+                          st->peer->cipher ? st->peer->cipher : "-",
+                          soup_server_message_get_method (msg), target, status,
+                          st->uploaded || status / 100 == 2 ? st->bytes : 0,
+                          ua ? ua : "-", aborted ? " aborted" : "");
+  pp_events_access_log (server->events, line);
+
+  ev = json_object_new ();
+  json_object_set_string_member (ev, "type", st->uploaded ? "upload" : "request");
+  set_str (ev, "site", st->peer->site);
+  set_str (ev, "peer", st->peer->address);
+  set_str (ev, "method", soup_server_message_get_method (msg));
+  set_str (ev, "path", target);
+  json_object_set_int_member (ev, "status", status);
+  json_object_set_int_member (ev, "bytes", (gint64) (status / 100 == 2 ? st->bytes : 0));
+  set_str (ev, "user_agent", ua);
+  set_str (ev, "model", model);
+  set_str (ev, "firmware", firmware);
+  set_str (ev, "mac", mac);
+  set_str (ev, "subject", st->peer->subject);
+  set_str (ev, "tls_version", st->peer->tls_version);
+  set_str (ev, "cipher", st->peer->cipher);
+  set_str (ev, "user", st->user);
+  set_str (ev, "reason", aborted ? _("The client closed the connection before the transfer finished.") : st->reason);
+  set_str (ev, "remedy", st->remedy);
+  pp_events_emit (server->events, ev);
+}
+
+static void
+on_request_finished (SoupServer *soup, SoupServerMessage *msg, gpointer user_data)
+{
+  log_request (((PpWorker *) user_data)->server, msg, FALSE);
+}
+
+static void
+on_request_aborted (SoupServer *soup, SoupServerMessage *msg, gpointer user_data)
+{
+  log_request (((PpWorker *) user_data)->server, msg, TRUE);
+}
+
+void
+pp_request_setup (PpWorker *w)
+{
+  g_signal_connect (w->soup, "request-started", G_CALLBACK (on_request_started), w);
+  g_signal_connect (w->soup, "request-finished", G_CALLBACK (on_request_finished), w);
+  g_signal_connect (w->soup, "request-aborted", G_CALLBACK (on_request_aborted), w);
+  /* An early handler also needs a normal one at the same path (DESIGN.md §7). */
+  soup_server_add_early_handler (w->soup, NULL, early_handler, w, NULL);
+  soup_server_add_handler (w->soup, NULL, handler, w, NULL);
+}
+
+void
+pp_request_accept (PpWorker *w, GIOStream *stream, PpPeer *peer, GSocketAddress *local, GSocketAddress *remote)
+{
+  g_autoptr(GError) error = NULL;
+
+  /* libsoup hands this very address object back for every message of the
+   * connection, so the peer rides on it; no keep-alive pitfall. */
+  g_object_set_data_full (G_OBJECT (remote), PEER_KEY, pp_peer_ref (peer), (GDestroyNotify) pp_peer_unref);
+  if (!soup_server_accept_iostream (w->soup, stream, local, remote, &error))
+    g_debug ("accept failed: %s", error->message);
+}
+
+void
+pp_request_handshake_event (PpServer *server, PpPeer *peer, const char *reason, const char *remedy)
+{
+  JsonObject *ev = json_object_new ();
+
+  json_object_set_string_member (ev, "type", "handshake");
+  json_object_set_string_member (ev, "result", reason ? "refused" : "accepted");
+  set_str (ev, "site", peer->site);
+  set_str (ev, "peer", peer->address);
+  set_str (ev, "subject", peer->subject);
+  set_str (ev, "mac", peer->mac);
+  set_str (ev, "tls_version", peer->tls_version);
+  set_str (ev, "cipher", peer->cipher);
+  json_object_set_boolean_member (ev, "resumed", peer->resumed);
+  if (peer->expired_accepted)
+    {
+      /* Opt-in, but never quiet. */
+      g_autofree char *warn = g_strdup_printf (_("Accepted the expired Polycom device certificate “%s” because "
+                                                 "https.accept-expired-polycom is on."), peer->subject);
+      g_warning ("%s", warn);
+      set_str (ev, "reason", warn);
+      set_str (ev, "remedy", _("Plan to replace this phone's device certificate."));
+    }
+  else
+    {
+      set_str (ev, "reason", reason);
+      set_str (ev, "remedy", remedy);
+    }
+  if (reason)
+    {
+      g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+      g_autofree char *time = g_date_time_format (now, "%Y-%m-%dT%H:%M:%SZ");
+      g_autofree char *line = g_strdup_printf ("%s %s \"%s\" - - TLS-REFUSED - 0 0 \"-\" %s", time, peer->address,
+                                               peer->subject ? peer->subject : "-", reason);
+      pp_events_access_log (server->events, line);
+    }
+  pp_events_emit (server->events, ev);
+}

@@ -1,0 +1,350 @@
+/* A GIOStream over a GnuTLS session whose handshake is done, so libsoup can
+ * take it through soup_server_accept_iostream(). Both halves are pollable:
+ * libsoup's server only ever reads and writes non-blockingly. */
+#include "config.h"
+#include "pp-tls.h"
+
+#include <gnutls/gnutls.h>
+
+typedef struct _PpTlsStream PpTlsStream;
+
+/* ---- input ---------------------------------------------------------------- */
+
+#define PP_TYPE_TLS_INPUT (pp_tls_input_get_type ())
+G_DECLARE_FINAL_TYPE (PpTlsInput, pp_tls_input, PP, TLS_INPUT, GInputStream)
+
+struct _PpTlsInput {
+  GInputStream parent_instance;
+  PpTlsStream *owner;   /* not a reference: the GIOStream owns us */
+};
+
+static void pp_tls_input_pollable_init (GPollableInputStreamInterface *iface);
+G_DEFINE_FINAL_TYPE_WITH_CODE (PpTlsInput, pp_tls_input, G_TYPE_INPUT_STREAM,
+                               G_IMPLEMENT_INTERFACE (G_TYPE_POLLABLE_INPUT_STREAM,
+                                                      pp_tls_input_pollable_init))
+
+/* ---- output --------------------------------------------------------------- */
+
+#define PP_TYPE_TLS_OUTPUT (pp_tls_output_get_type ())
+G_DECLARE_FINAL_TYPE (PpTlsOutput, pp_tls_output, PP, TLS_OUTPUT, GOutputStream)
+
+struct _PpTlsOutput {
+  GOutputStream parent_instance;
+  PpTlsStream *owner;
+};
+
+static void pp_tls_output_pollable_init (GPollableOutputStreamInterface *iface);
+G_DEFINE_FINAL_TYPE_WITH_CODE (PpTlsOutput, pp_tls_output, G_TYPE_OUTPUT_STREAM,
+                               G_IMPLEMENT_INTERFACE (G_TYPE_POLLABLE_OUTPUT_STREAM,
+                                                      pp_tls_output_pollable_init))
+
+/* ---- the pair ------------------------------------------------------------- */
+
+#define PP_TYPE_TLS_STREAM (pp_tls_stream_get_type ())
+G_DECLARE_FINAL_TYPE (PpTlsStream, pp_tls_stream, PP, TLS_STREAM, GIOStream)
+
+struct _PpTlsStream {
+  GIOStream        parent_instance;
+  GSocket         *socket;
+  gnutls_session_t session;
+  GInputStream    *input;
+  GOutputStream   *output;
+  /* GnuTLS keeps a record that could not be sent yet; it must be completed
+   * before anything else is written (gnutls_record_send() documentation). */
+  gsize            pending_write;
+  gboolean         closed;
+};
+
+G_DEFINE_FINAL_TYPE (PpTlsStream, pp_tls_stream, G_TYPE_IO_STREAM)
+
+static gboolean
+set_tls_error (int ret, GError **error)
+{
+  if (ret == GNUTLS_E_AGAIN || ret == GNUTLS_E_INTERRUPTED)
+    g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK, "would block");
+  else
+    g_set_error (error, G_IO_ERROR, G_IO_ERROR_BROKEN_PIPE,
+                 "TLS connection failed: %s", gnutls_strerror (ret));
+  return FALSE;
+}
+
+static gssize
+stream_read (PpTlsStream *s, void *buffer, gsize count, gboolean blocking,
+             GCancellable *cancellable, GError **error)
+{
+  for (;;)
+    {
+      ssize_t n;
+
+      if (g_cancellable_set_error_if_cancelled (cancellable, error))
+        return -1;
+      n = gnutls_record_recv (s->session, buffer, count);
+      if (n >= 0)
+        return n;
+      /* A phone that drops the connection without close_notify has still
+       * finished its request; treat it as end of stream. */
+      if (n == GNUTLS_E_PREMATURE_TERMINATION)
+        return 0;
+      if (n == GNUTLS_E_INTERRUPTED)
+        continue;
+      if (n != GNUTLS_E_AGAIN || !blocking)
+        {
+          set_tls_error ((int) n, error);
+          return -1;
+        }
+      if (!g_socket_condition_timed_wait (s->socket, G_IO_IN, -1, cancellable, error))
+        return -1;
+    }
+}
+
+static gssize
+stream_write (PpTlsStream *s, const void *buffer, gsize count, gboolean blocking,
+              GCancellable *cancellable, GError **error)
+{
+  for (;;)
+    {
+      ssize_t n;
+
+      if (g_cancellable_set_error_if_cancelled (cancellable, error))
+        return -1;
+      if (s->pending_write > 0)
+        n = gnutls_record_send (s->session, NULL, 0);
+      else
+        n = gnutls_record_send (s->session, buffer, count);
+      if (n >= 0)
+        {
+          s->pending_write = 0;
+          /* The completed record was the caller's first bytes (callers
+           * retry with the same buffer after G_IO_ERROR_WOULD_BLOCK). */
+          return MIN ((gsize) n, count);
+        }
+      if (n == GNUTLS_E_AGAIN || n == GNUTLS_E_INTERRUPTED)
+        {
+          if (s->pending_write == 0)
+            s->pending_write = count;
+          if (n == GNUTLS_E_INTERRUPTED)
+            continue;
+          if (!blocking)
+            {
+              set_tls_error ((int) n, error);
+              return -1;
+            }
+          if (!g_socket_condition_timed_wait (s->socket, G_IO_OUT, -1, cancellable, error))
+            return -1;
+          continue;
+        }
+      set_tls_error ((int) n, error);
+      return -1;
+    }
+}
+
+static gssize
+pp_tls_input_read (GInputStream *stream, void *buffer, gsize count,
+                   GCancellable *cancellable, GError **error)
+{
+  return stream_read (PP_TLS_INPUT (stream)->owner, buffer, count, TRUE, cancellable, error);
+}
+
+static gboolean
+pp_tls_input_close (GInputStream *stream, GCancellable *cancellable, GError **error)
+{
+  return TRUE;
+}
+
+static gboolean
+pp_tls_input_is_readable (GPollableInputStream *pollable)
+{
+  PpTlsStream *s = PP_TLS_INPUT (pollable)->owner;
+  return gnutls_record_check_pending (s->session) > 0
+         || g_socket_condition_check (s->socket, G_IO_IN) != 0;
+}
+
+static GSource *
+pp_tls_input_create_source (GPollableInputStream *pollable, GCancellable *cancellable)
+{
+  PpTlsStream *s = PP_TLS_INPUT (pollable)->owner;
+  g_autoptr(GSource) base = NULL;
+
+  /* Decrypted bytes already buffered inside GnuTLS never wake the socket. */
+  if (gnutls_record_check_pending (s->session) > 0)
+    base = g_timeout_source_new (0);
+  else
+    base = g_socket_create_source (s->socket, G_IO_IN, NULL);
+  return g_pollable_source_new_full (pollable, base, cancellable);
+}
+
+static gssize
+pp_tls_input_read_nonblocking (GPollableInputStream *pollable, void *buffer, gsize count,
+                               GError **error)
+{
+  return stream_read (PP_TLS_INPUT (pollable)->owner, buffer, count, FALSE, NULL, error);
+}
+
+static void
+pp_tls_input_class_init (PpTlsInputClass *klass)
+{
+  GInputStreamClass *isc = G_INPUT_STREAM_CLASS (klass);
+  isc->read_fn = pp_tls_input_read;
+  isc->close_fn = pp_tls_input_close;
+}
+
+static void
+pp_tls_input_init (PpTlsInput *self)
+{
+}
+
+static void
+pp_tls_input_pollable_init (GPollableInputStreamInterface *iface)
+{
+  iface->is_readable = pp_tls_input_is_readable;
+  iface->create_source = pp_tls_input_create_source;
+  iface->read_nonblocking = pp_tls_input_read_nonblocking;
+}
+
+static gssize
+pp_tls_output_write (GOutputStream *stream, const void *buffer, gsize count,
+                     GCancellable *cancellable, GError **error)
+{
+  return stream_write (PP_TLS_OUTPUT (stream)->owner, buffer, count, TRUE, cancellable, error);
+}
+
+static gboolean
+pp_tls_output_close (GOutputStream *stream, GCancellable *cancellable, GError **error)
+{
+  return TRUE;
+}
+
+static gboolean
+pp_tls_output_is_writable (GPollableOutputStream *pollable)
+{
+  return g_socket_condition_check (PP_TLS_OUTPUT (pollable)->owner->socket, G_IO_OUT) != 0;
+}
+
+static GSource *
+pp_tls_output_create_source (GPollableOutputStream *pollable, GCancellable *cancellable)
+{
+  g_autoptr(GSource) base = g_socket_create_source (PP_TLS_OUTPUT (pollable)->owner->socket,
+                                                    G_IO_OUT, NULL);
+  return g_pollable_source_new_full (pollable, base, cancellable);
+}
+
+static gssize
+pp_tls_output_write_nonblocking (GPollableOutputStream *pollable, const void *buffer,
+                                 gsize count, GError **error)
+{
+  return stream_write (PP_TLS_OUTPUT (pollable)->owner, buffer, count, FALSE, NULL, error);
+}
+
+static void
+pp_tls_output_class_init (PpTlsOutputClass *klass)
+{
+  GOutputStreamClass *osc = G_OUTPUT_STREAM_CLASS (klass);
+  osc->write_fn = pp_tls_output_write;
+  osc->close_fn = pp_tls_output_close;
+}
+
+static void
+pp_tls_output_init (PpTlsOutput *self)
+{
+}
+
+static void
+pp_tls_output_pollable_init (GPollableOutputStreamInterface *iface)
+{
+  iface->is_writable = pp_tls_output_is_writable;
+  iface->create_source = pp_tls_output_create_source;
+  iface->write_nonblocking = pp_tls_output_write_nonblocking;
+}
+
+static GInputStream *
+pp_tls_stream_get_input (GIOStream *stream)
+{
+  return PP_TLS_STREAM (stream)->input;
+}
+
+static GOutputStream *
+pp_tls_stream_get_output (GIOStream *stream)
+{
+  return PP_TLS_STREAM (stream)->output;
+}
+
+static gboolean
+pp_tls_stream_close (GIOStream *stream, GCancellable *cancellable, GError **error)
+{
+  PpTlsStream *s = PP_TLS_STREAM (stream);
+
+  if (s->closed)
+    return TRUE;
+  s->closed = TRUE;
+  /* Best effort close_notify; the socket is non-blocking, so this never
+   * waits on a peer that has gone away. */
+  gnutls_bye (s->session, GNUTLS_SHUT_WR);
+  return g_socket_close (s->socket, error);
+}
+
+/* The default runs close in a thread; the session belongs to this one. */
+static void
+pp_tls_stream_close_async (GIOStream *stream, int io_priority, GCancellable *cancellable,
+                           GAsyncReadyCallback callback, gpointer user_data)
+{
+  g_autoptr(GTask) task = g_task_new (stream, cancellable, callback, user_data);
+  GError *error = NULL;
+
+  if (pp_tls_stream_close (stream, cancellable, &error))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+static gboolean
+pp_tls_stream_close_finish (GIOStream *stream, GAsyncResult *result, GError **error)
+{
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+static void
+pp_tls_stream_finalize (GObject *object)
+{
+  PpTlsStream *s = PP_TLS_STREAM (object);
+
+  if (!s->closed)
+    g_socket_close (s->socket, NULL);
+  g_clear_object (&s->input);
+  g_clear_object (&s->output);
+  gnutls_deinit (s->session);
+  g_clear_object (&s->socket);
+  G_OBJECT_CLASS (pp_tls_stream_parent_class)->finalize (object);
+}
+
+static void
+pp_tls_stream_class_init (PpTlsStreamClass *klass)
+{
+  GIOStreamClass *io = G_IO_STREAM_CLASS (klass);
+  G_OBJECT_CLASS (klass)->finalize = pp_tls_stream_finalize;
+  io->get_input_stream = pp_tls_stream_get_input;
+  io->get_output_stream = pp_tls_stream_get_output;
+  io->close_fn = pp_tls_stream_close;
+  io->close_async = pp_tls_stream_close_async;
+  io->close_finish = pp_tls_stream_close_finish;
+}
+
+static void
+pp_tls_stream_init (PpTlsStream *self)
+{
+}
+
+GIOStream *
+pp_tls_stream_new (GSocket *socket, gpointer session)
+{
+  PpTlsStream *s = g_object_new (PP_TYPE_TLS_STREAM, NULL);
+  PpTlsInput *in = g_object_new (PP_TYPE_TLS_INPUT, NULL);
+  PpTlsOutput *out = g_object_new (PP_TYPE_TLS_OUTPUT, NULL);
+
+  s->socket = g_object_ref (socket);
+  s->session = session;
+  in->owner = s;
+  out->owner = s;
+  s->input = G_INPUT_STREAM (in);
+  s->output = G_OUTPUT_STREAM (out);
+  return G_IO_STREAM (s);
+}

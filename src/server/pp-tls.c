@@ -1,0 +1,825 @@
+/* TLS termination with GnuTLS: credentials, trust store, client-certificate
+ * policy and the non-blocking handshake. See pp-tls.h. */
+#include "config.h"
+#include "pp-tls.h"
+#include "pp-error.h"
+#include "pp-fileutil.h"
+
+#include <glib/gi18n-lib.h>
+#include <gnutls/gnutls.h>
+#include <gnutls/x509.h>
+#include <string.h>
+#include <time.h>
+
+#define HANDSHAKE_TIMEOUT_S 15
+#define MAX_PEM_BYTES (4 * 1024 * 1024)
+#define MAX_CHAIN 8
+
+/* SHA-256 of the genuine Polycom Root CA (DESIGN.md §6). */
+static const char polycom_root_sha256[] =
+  "5A9A1F57090208B9ACDA4F2395101539" "77AEA2108979150174D431EFF06601EBE";
+
+struct _PpTlsContext {
+  gatomicrefcount                  ref;
+  gnutls_certificate_credentials_t creds;
+  gnutls_priority_t                priority;
+  gnutls_datum_t                   ticket_key;
+  gnutls_x509_trust_list_t         trust;
+  GPtrArray                       *store;      /* gnutls_x509_crt_t, anchors + intermediates */
+  guint                            n_anchors;
+  char                            *profile;
+  char                            *server_subject;
+  char                            *server_not_after;
+  PpClientCerts                    client_certs;
+  gboolean                         accept_expired_polycom;
+};
+
+PpPeer *
+pp_peer_new (const char *site, GSocketAddress *remote)
+{
+  PpPeer *peer = g_new0 (PpPeer, 1);
+
+  g_atomic_ref_count_init (&peer->ref);
+  peer->site = g_strdup (site);
+  if (G_IS_INET_SOCKET_ADDRESS (remote))
+    {
+      GInetSocketAddress *isa = G_INET_SOCKET_ADDRESS (remote);
+      peer->address = g_inet_address_to_string (g_inet_socket_address_get_address (isa));
+      peer->port = g_inet_socket_address_get_port (isa);
+    }
+  else
+    peer->address = g_strdup ("local");
+  return peer;
+}
+
+PpPeer *
+pp_peer_ref (PpPeer *peer)
+{
+  g_atomic_ref_count_inc (&peer->ref);
+  return peer;
+}
+
+void
+pp_peer_unref (PpPeer *peer)
+{
+  if (!g_atomic_ref_count_dec (&peer->ref))
+    return;
+  g_free (peer->site);
+  g_free (peer->address);
+  g_free (peer->subject);
+  g_free (peer->issuer);
+  g_free (peer->mac);
+  g_free (peer->tls_version);
+  g_free (peer->cipher);
+  g_free (peer);
+}
+
+const char *
+pp_tls_profile_priority (const char *profile)
+{
+  /* modern: TLS 1.2+ with forward-secret AEAD suites only.
+   * compatible: adds TLS 1.0/1.1 and RSA key exchange with CBC suites, which
+   * old phone firmware needs (DESIGN.md §5). Neither ever enables SSL 3.0. */
+  if (g_strcmp0 (profile, "modern") == 0)
+    return "NORMAL:-VERS-ALL:+VERS-TLS1.3:+VERS-TLS1.2:-CIPHER-ALL:+AES-128-GCM:+AES-256-GCM:"
+           "+CHACHA20-POLY1305:-MAC-ALL:+AEAD:-KX-ALL:+ECDHE-ECDSA:+ECDHE-RSA:%SERVER_PRECEDENCE";
+  return "NORMAL:-VERS-ALL:+VERS-TLS1.3:+VERS-TLS1.2:+VERS-TLS1.1:+VERS-TLS1.0:-VERS-SSL3.0:"
+         "+RSA:+AES-128-CBC:+AES-256-CBC:+SHA1:%SERVER_PRECEDENCE";
+}
+
+static void
+store_free (gpointer p)
+{
+  gnutls_x509_crt_deinit (p);
+}
+
+PpTlsContext *
+pp_tls_context_ref (PpTlsContext *ctx)
+{
+  g_atomic_ref_count_inc (&ctx->ref);
+  return ctx;
+}
+
+void
+pp_tls_context_unref (PpTlsContext *ctx)
+{
+  if (!g_atomic_ref_count_dec (&ctx->ref))
+    return;
+  if (ctx->creds)
+    gnutls_certificate_free_credentials (ctx->creds);
+  if (ctx->priority)
+    gnutls_priority_deinit (ctx->priority);
+  if (ctx->ticket_key.data)
+    gnutls_memset (ctx->ticket_key.data, 0, ctx->ticket_key.size);
+  gnutls_free (ctx->ticket_key.data);
+  if (ctx->trust)
+    gnutls_x509_trust_list_deinit (ctx->trust, 1);
+  g_clear_pointer (&ctx->store, g_ptr_array_unref);
+  g_free (ctx->profile);
+  g_free (ctx->server_subject);
+  g_free (ctx->server_not_after);
+  g_free (ctx);
+}
+
+const char *pp_tls_context_get_profile (PpTlsContext *ctx) { return ctx->profile; }
+const char *pp_tls_context_get_server_subject (PpTlsContext *ctx) { return ctx->server_subject; }
+const char *pp_tls_context_get_server_not_after (PpTlsContext *ctx) { return ctx->server_not_after; }
+guint pp_tls_context_get_n_anchors (PpTlsContext *ctx) { return ctx->n_anchors; }
+
+static char *
+format_time (time_t t)
+{
+  g_autoptr(GDateTime) dt = g_date_time_new_from_unix_utc ((gint64) t);
+  return dt ? g_date_time_format (dt, "%Y-%m-%dT%H:%M:%SZ") : g_strdup ("?");
+}
+
+static char *
+crt_dn (gnutls_x509_crt_t crt, gboolean issuer)
+{
+  gnutls_datum_t d = { NULL, 0 };
+  char *s;
+  if ((issuer ? gnutls_x509_crt_get_issuer_dn3 (crt, &d, 0) : gnutls_x509_crt_get_dn3 (crt, &d, 0)) < 0)
+    return g_strdup ("");
+  s = g_strndup ((const char *) d.data, d.size);
+  gnutls_free (d.data);
+  return s;
+}
+
+static gboolean
+load_file (const char *path, gnutls_datum_t *out, GError **error)
+{
+  char *data = NULL;
+  gsize len = 0;
+
+  if (!pp_file_read (path, MAX_PEM_BYTES, &data, &len, error))
+    return FALSE;
+  out->data = (unsigned char *) data;
+  out->size = (unsigned) len;
+  return TRUE;
+}
+
+static gboolean
+add_key_pair (PpTlsContext *ctx, const char *key_path, const char *cert_path,
+              const char *chain_path, GError **error)
+{
+  gnutls_datum_t key = { NULL, 0 }, cert = { NULL, 0 }, chain = { NULL, 0 };
+  g_autoptr(GByteArray) pem = g_byte_array_new ();
+  gnutls_datum_t all;
+  int ret;
+
+  if (!load_file (key_path, &key, error) || !load_file (cert_path, &cert, error))
+    {
+      g_free (key.data);
+      return FALSE;
+    }
+  g_byte_array_append (pem, cert.data, cert.size);
+  if (chain_path && g_file_test (chain_path, G_FILE_TEST_EXISTS))
+    {
+      if (!load_file (chain_path, &chain, error))
+        {
+          g_free (key.data);
+          g_free (cert.data);
+          return FALSE;
+        }
+      g_byte_array_append (pem, (const guint8 *) "\n", 1);
+      g_byte_array_append (pem, chain.data, chain.size);
+    }
+  all.data = pem->data;
+  all.size = pem->len;
+  ret = gnutls_certificate_set_x509_key_mem2 (ctx->creds, &all, &key, GNUTLS_X509_FMT_PEM, NULL, 0);
+  if (key.data)
+    gnutls_memset (key.data, 0, key.size);
+  g_free (key.data);
+  g_free (chain.data);
+  if (ret < 0)
+    {
+      g_free (cert.data);
+      g_set_error (error, PP_ERROR, PP_ERROR_MISMATCH,
+                   _("The server key %s and certificate %s cannot be used together (%s). "
+                     "Install the certificate that was issued for this key."),
+                   key_path, cert_path, gnutls_strerror (ret));
+      return FALSE;
+    }
+  if (ctx->server_subject == NULL)
+    {
+      gnutls_x509_crt_t crt;
+      gnutls_x509_crt_init (&crt);
+      if (gnutls_x509_crt_import (crt, &cert, GNUTLS_X509_FMT_PEM) >= 0)
+        {
+          ctx->server_subject = crt_dn (crt, FALSE);
+          ctx->server_not_after = format_time (gnutls_x509_crt_get_expiration_time (crt));
+        }
+      gnutls_x509_crt_deinit (crt);
+    }
+  g_free (cert.data);
+  return TRUE;
+}
+
+
+static gnutls_x509_crt_t
+crt_dup (gnutls_x509_crt_t crt)
+{
+  gnutls_datum_t der = { NULL, 0 };
+  gnutls_x509_crt_t copy = NULL;
+
+  if (gnutls_x509_crt_export2 (crt, GNUTLS_X509_FMT_DER, &der) < 0)
+    return NULL;
+  gnutls_x509_crt_init (&copy);
+  if (gnutls_x509_crt_import (copy, &der, GNUTLS_X509_FMT_DER) < 0)
+    {
+      gnutls_x509_crt_deinit (copy);
+      copy = NULL;
+    }
+  gnutls_free (der.data);
+  return copy;
+}
+
+static gboolean
+crt_is_self_signed (gnutls_x509_crt_t crt)
+{
+  return gnutls_x509_crt_check_issuer (crt, crt) != 0;
+}
+
+/* pki/trust: every *.pem / *.crt holds CA certificates; self-signed ones are
+ * anchors, the others intermediates that complete a phone's chain (phones
+ * often send only their own certificate). *.crl files are revocation lists;
+ * they are added after the CAs because GnuTLS checks their signatures then. */
+static gboolean
+load_trust_dir (PpTlsContext *ctx, const char *dir, gboolean check_crl, GError **error)
+{
+  g_autoptr(GDir) d = NULL;
+  g_autoptr(GPtrArray) crl_files = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) anchors = g_ptr_array_new ();
+  const char *name;
+
+  ctx->store = g_ptr_array_new_with_free_func (store_free);
+  gnutls_x509_trust_list_init (&ctx->trust, 0);
+  d = g_dir_open (dir, 0, NULL);
+  if (d == NULL)
+    return TRUE; /* no trust store yet: every client certificate is refused */
+  while ((name = g_dir_read_name (d)))
+    {
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+      gnutls_datum_t data = { NULL, 0 };
+      gnutls_x509_crt_t *crts = NULL;
+      unsigned n = 0;
+      int ret;
+
+      if (g_str_has_suffix (name, ".crl"))
+        {
+          g_ptr_array_add (crl_files, g_steal_pointer (&path));
+          continue;
+        }
+      if (!g_str_has_suffix (name, ".pem") && !g_str_has_suffix (name, ".crt"))
+        continue;
+      if (!load_file (path, &data, error))
+        return FALSE;
+      ret = gnutls_x509_crt_list_import2 (&crts, &n, &data, GNUTLS_X509_FMT_PEM, 0);
+      if (ret < 0)
+        ret = gnutls_x509_crt_list_import2 (&crts, &n, &data, GNUTLS_X509_FMT_DER, 0);
+      g_free (data.data);
+      if (ret < 0)
+        {
+          g_set_error (error, PP_ERROR, PP_ERROR_CORRUPT,
+                       _("The trust store file %s is not a certificate (%s). Remove it or import it again."),
+                       path, gnutls_strerror (ret));
+          return FALSE;
+        }
+      for (unsigned i = 0; i < n; i++)
+        {
+          g_ptr_array_add (ctx->store, crts[i]);
+          if (crt_is_self_signed (crts[i]))
+            g_ptr_array_add (anchors, crts[i]);
+        }
+      gnutls_free (crts);
+    }
+
+  for (guint i = 0; i < anchors->len; i++)
+    {
+      gnutls_x509_crt_t copy = crt_dup (anchors->pdata[i]);
+      if (copy && gnutls_x509_trust_list_add_cas (ctx->trust, &copy, 1, 0) == 1)
+        ctx->n_anchors++;
+      else if (copy)
+        gnutls_x509_crt_deinit (copy);
+    }
+  /* The CA names go into the CertificateRequest, so phones with several
+   * certificates pick the right one. */
+  if (anchors->len > 0)
+    gnutls_certificate_set_x509_trust (ctx->creds, (gnutls_x509_crt_t *) anchors->pdata,
+                                       (int) anchors->len);
+
+  for (guint f = 0; check_crl && f < crl_files->len; f++)
+    {
+      const char *path = crl_files->pdata[f];
+      gnutls_datum_t data = { NULL, 0 };
+      gnutls_x509_crl_t *crls = NULL;
+      unsigned n = 0;
+      int ret;
+
+      if (!load_file (path, &data, error))
+        return FALSE;
+      ret = gnutls_x509_crl_list_import2 (&crls, &n, &data, GNUTLS_X509_FMT_PEM, 0);
+      if (ret < 0)
+        ret = gnutls_x509_crl_list_import2 (&crls, &n, &data, GNUTLS_X509_FMT_DER, 0);
+      g_free (data.data);
+      if (ret < 0)
+        {
+          g_set_error (error, PP_ERROR, PP_ERROR_CORRUPT,
+                       _("The revocation list %s cannot be read (%s). Replace or remove it."),
+                       path, gnutls_strerror (ret));
+          return FALSE;
+        }
+      for (unsigned i = 0; i < n; i++)
+        {
+          /* GnuTLS's own CRL check at add time knows only anchors, but
+           * intermediates sign most CRLs: check the signature against the
+           * whole store ourselves. */
+          gboolean signed_by_store = FALSE;
+          for (guint c = 0; c < ctx->store->len && !signed_by_store; c++)
+            {
+              gnutls_x509_crt_t ca = ctx->store->pdata[c];
+              unsigned vs = 1;
+              if (gnutls_x509_crl_check_issuer (crls[i], ca)
+                  && gnutls_x509_crl_verify (crls[i], &ca, 1, 0, &vs) >= 0 && vs == 0)
+                signed_by_store = TRUE;
+            }
+          if (!signed_by_store)
+            {
+              g_set_error (error, PP_ERROR, PP_ERROR_MISMATCH,
+                           _("The revocation list %s is not signed by a CA in the trust store. Import its "
+                             "CA first, or remove the list."), path);
+              for (unsigned j = i; j < n; j++)
+                gnutls_x509_crl_deinit (crls[j]);
+              gnutls_free (crls);
+              return FALSE;
+            }
+          /* Takes ownership. */
+          gnutls_x509_trust_list_add_crls (ctx->trust, &crls[i], 1, 0, 0);
+        }
+      gnutls_free (crls);
+    }
+  return TRUE;
+}
+
+PpTlsContext *
+pp_tls_context_new (const PpTlsSettings *settings, GError **error)
+{
+  g_autoptr(PpTlsContext) ctx = g_new0 (PpTlsContext, 1);
+  const char *err_pos = NULL;
+  int ret;
+
+  g_atomic_ref_count_init (&ctx->ref);
+  ctx->profile = g_strdup (settings->profile ? settings->profile : "compatible");
+  ctx->client_certs = settings->client_certs;
+  ctx->accept_expired_polycom = settings->accept_expired_polycom;
+
+  gnutls_certificate_allocate_credentials (&ctx->creds);
+  if (!g_file_test (settings->server_key, G_FILE_TEST_EXISTS)
+      || !g_file_test (settings->server_cert, G_FILE_TEST_EXISTS))
+    {
+      g_set_error (error, PP_ERROR, PP_ERROR_NOT_FOUND,
+                   _("The HTTPS site has no server certificate yet (%s). Issue and install one "
+                     "(wizard page “Issue and install”, or “phoneprovctl ca sign”) or disable the HTTPS site."),
+                   settings->server_cert);
+      return NULL;
+    }
+  if (!add_key_pair (ctx, settings->server_key, settings->server_cert, settings->server_chain, error))
+    return NULL;
+  /* ECDSA beside RSA: GnuTLS picks per client, old phones keep RSA. */
+  if (settings->ecdsa_key && settings->ecdsa_cert
+      && g_file_test (settings->ecdsa_key, G_FILE_TEST_EXISTS)
+      && g_file_test (settings->ecdsa_cert, G_FILE_TEST_EXISTS)
+      && !add_key_pair (ctx, settings->ecdsa_key, settings->ecdsa_cert, settings->server_chain, error))
+    return NULL;
+
+  if (!load_trust_dir (ctx, settings->trust_dir, settings->check_crl, error))
+    return NULL;
+
+  ret = gnutls_priority_init (&ctx->priority, pp_tls_profile_priority (ctx->profile), &err_pos);
+  if (ret < 0)
+    {
+      g_set_error (error, PP_ERROR, PP_ERROR_UNSUPPORTED,
+                   _("This system's GnuTLS does not accept the %s TLS profile (%s near “%s”)."),
+                   ctx->profile, gnutls_strerror (ret), err_pos ? err_pos : "");
+      return NULL;
+    }
+  gnutls_session_ticket_key_generate (&ctx->ticket_key);
+  return g_steal_pointer (&ctx);
+}
+
+/* ---- client-certificate policy -------------------------------------------- */
+
+static char *
+crt_sha256_hex (gnutls_x509_crt_t crt)
+{
+  guint8 digest[32];
+  size_t size = sizeof digest;
+  GString *s = g_string_new (NULL);
+
+  if (gnutls_x509_crt_get_fingerprint (crt, GNUTLS_DIG_SHA256, digest, &size) < 0)
+    return g_string_free (s, FALSE);
+  for (size_t i = 0; i < size; i++)
+    g_string_append_printf (s, "%02X", digest[i]);
+  return g_string_free (s, FALSE);
+}
+
+static char *
+crt_mac (gnutls_x509_crt_t crt)
+{
+  char cn[256];
+  size_t size = sizeof cn - 1;
+
+  if (gnutls_x509_crt_get_dn_by_oid (crt, GNUTLS_OID_X520_COMMON_NAME, 0, 0, cn, &size) < 0)
+    return NULL;
+  cn[size] = '\0';
+  if (size != 12)
+    return NULL;
+  for (size_t i = 0; i < 12; i++)
+    if (!g_ascii_isxdigit (cn[i]))
+      return NULL;
+  return g_ascii_strdown (cn, -1);
+}
+
+/* clientAuth, anyExtendedKeyUsage or no EKU extension at all. */
+static gboolean
+crt_allows_client_auth (gnutls_x509_crt_t crt)
+{
+  gboolean any = FALSE;
+
+  for (unsigned i = 0;; i++)
+    {
+      char oid[128];
+      size_t size = sizeof oid;
+      int ret = gnutls_x509_crt_get_key_purpose_oid (crt, i, oid, &size, NULL);
+      if (ret == GNUTLS_E_REQUESTED_DATA_NOT_AVAILABLE)
+        return !any;
+      if (ret < 0)
+        return FALSE;
+      any = TRUE;
+      if (g_str_equal (oid, GNUTLS_KP_TLS_WWW_CLIENT) || g_str_equal (oid, GNUTLS_KP_ANY))
+        return TRUE;
+    }
+}
+
+typedef struct {
+  char *reason;
+  char *remedy;
+} Refusal;
+
+static gboolean
+refuse (Refusal *r, char *reason, const char *remedy)
+{
+  r->reason = reason;
+  r->remedy = g_strdup (remedy);
+  return FALSE;
+}
+
+static gboolean
+verify_peer (PpTlsContext *ctx, const gnutls_datum_t *der, unsigned n_der, PpPeer *peer, Refusal *r)
+{
+  gnutls_x509_crt_t chain[MAX_CHAIN];
+  gboolean owned[MAX_CHAIN] = { FALSE };
+  unsigned len = 0, status = 0;
+  gboolean ok = FALSE;
+  gnutls_x509_crt_t leaf;
+  int ret;
+
+  if (n_der == 0)
+    {
+      if (ctx->client_certs != PP_CLIENT_CERTS_REQUIRED)
+        return TRUE;
+      return refuse (r, g_strdup (_("The phone sent no client certificate.")),
+                     _("Check that the phone has a device certificate (Menu > Status > Platform > Phone "
+                       "shows “Device Certificate: Installed”) and runs SIP 3.2 or later."));
+    }
+  for (unsigned i = 0; i < n_der && len < MAX_CHAIN; i++)
+    {
+      gnutls_x509_crt_init (&chain[len]);
+      owned[len] = TRUE;
+      if (gnutls_x509_crt_import (chain[len], &der[i], GNUTLS_X509_FMT_DER) < 0)
+        {
+          gnutls_x509_crt_deinit (chain[len]);
+          owned[len] = FALSE;
+          if (len == 0)
+            return refuse (r, g_strdup (_("The phone's certificate cannot be parsed.")),
+                           _("The phone's device certificate is damaged; contact the vendor."));
+          break;
+        }
+      len++;
+    }
+  leaf = chain[0];
+  peer->chain_length = n_der;
+  g_free (peer->subject);
+  g_free (peer->issuer);
+  g_free (peer->mac);
+  peer->subject = crt_dn (leaf, FALSE);
+  peer->issuer = crt_dn (leaf, TRUE);
+  peer->mac = crt_mac (leaf);
+
+  /* Complete the chain from the store. */
+  while (len < MAX_CHAIN && !crt_is_self_signed (chain[len - 1]))
+    {
+      gnutls_x509_crt_t next = NULL;
+      for (guint i = 0; i < ctx->store->len && next == NULL; i++)
+        if (gnutls_x509_crt_check_issuer (chain[len - 1], ctx->store->pdata[i]))
+          next = ctx->store->pdata[i];
+      if (next == NULL)
+        break;
+      chain[len++] = next;
+    }
+
+  if (n_der == 1 && crt_is_self_signed (leaf) && len == 1)
+    {
+      gboolean anchored = FALSE;
+      for (guint i = 0; i < ctx->store->len && !anchored; i++)
+        anchored = gnutls_x509_crt_equals (leaf, ctx->store->pdata[i]);
+      if (!anchored)
+        {
+          refuse (r, g_strdup_printf (_("The phone's certificate “%s” is self-signed, not issued by a trusted CA."),
+                                      peer->subject),
+                  _("Phones must present their factory device certificate or one issued by a CA in the trust "
+                    "store. Install a proper device certificate, or import its CA on the “Trust the phones” page."));
+          goto out;
+        }
+    }
+
+  ret = gnutls_x509_trust_list_verify_crt2 (ctx->trust, chain, len, NULL, 0, 0, &status, NULL);
+  if (ret < 0)
+    {
+      refuse (r, g_strdup_printf (_("The phone's certificate could not be checked: %s."), gnutls_strerror (ret)),
+              _("Check the trust store in pki/trust."));
+      goto out;
+    }
+  if ((status & GNUTLS_CERT_EXPIRED) && ctx->accept_expired_polycom
+      && !(status & (GNUTLS_CERT_SIGNER_NOT_FOUND | GNUTLS_CERT_REVOKED | GNUTLS_CERT_SIGNATURE_FAILURE))
+      && crt_is_self_signed (chain[len - 1]))
+    {
+      /* Only the genuine Polycom hierarchy earns this exception, and only
+       * the device certificate may be out of date. */
+      g_autofree char *root_fp = crt_sha256_hex (chain[len - 1]);
+      gboolean cas_current = TRUE;
+      for (unsigned i = 1; i < len; i++)
+        cas_current = cas_current && gnutls_x509_crt_get_expiration_time (chain[i]) > time (NULL);
+      if (g_str_equal (root_fp, polycom_root_sha256) && cas_current)
+        {
+          unsigned relaxed = 0;
+          gnutls_x509_trust_list_verify_crt2 (ctx->trust, chain, len, NULL, 0,
+                                              GNUTLS_VERIFY_DISABLE_TIME_CHECKS, &relaxed, NULL);
+          if (relaxed == 0)
+            {
+              status = 0;
+              peer->expired_accepted = TRUE;
+            }
+        }
+    }
+  if (status != 0)
+    {
+      g_autofree char *until = format_time (gnutls_x509_crt_get_expiration_time (leaf));
+      g_autofree char *from = format_time (gnutls_x509_crt_get_activation_time (leaf));
+
+      if (status & GNUTLS_CERT_REVOKED)
+        refuse (r, g_strdup_printf (_("The phone's certificate “%s” has been revoked (it is listed in a CRL "
+                                      "in the trust store)."), peer->subject),
+                _("Issue the phone a new certificate, or remove the revocation if it was a mistake."));
+      else if (status & (GNUTLS_CERT_SIGNER_NOT_FOUND | GNUTLS_CERT_SIGNER_NOT_CA))
+        refuse (r, g_strdup_printf (_("The phone's certificate “%s” was issued by “%s”, which is not in the "
+                                      "trust store."), peer->subject, peer->issuer),
+                _("Import the phone vendor's root CA and intermediate CAs (for Polycom phones the Polycom "
+                  "Root CA and Equipment CAs) on the “Trust the phones” page or with “phoneprovctl trust add”."));
+      else if (status & GNUTLS_CERT_EXPIRED)
+        refuse (r, g_strdup_printf (_("The phone's certificate “%s” expired on %s."), peer->subject, until),
+                _("Replace the device certificate; for genuine Polycom phones with short-lived factory "
+                  "certificates you may set https.accept-expired-polycom=true."));
+      else if (status & GNUTLS_CERT_NOT_ACTIVATED)
+        refuse (r, g_strdup_printf (_("The phone's certificate “%s” is not valid before %s."), peer->subject, from),
+                _("Check the clocks of the phone and of this server (NTP)."));
+      else if (status & GNUTLS_CERT_SIGNATURE_FAILURE)
+        refuse (r, g_strdup_printf (_("The signature on the phone's certificate “%s” is wrong."), peer->subject),
+                _("The certificate was altered or mis-issued; issue a new one."));
+      else if (status & GNUTLS_CERT_INSECURE_ALGORITHM)
+        refuse (r, g_strdup_printf (_("The phone's certificate “%s” uses an insecure signature algorithm."),
+                                    peer->subject),
+                _("Issue the phone a certificate signed with SHA-256."));
+      else
+        {
+          gnutls_datum_t txt = { NULL, 0 };
+          gnutls_certificate_verification_status_print (status, GNUTLS_CRT_X509, &txt, 0);
+          refuse (r, g_strdup_printf (_("The phone's certificate “%s” is not valid: %s."), peer->subject,
+                                      txt.data ? (char *) txt.data : "?"),
+                  _("Check the certificate and the trust store."));
+          gnutls_free (txt.data);
+        }
+      goto out;
+    }
+  if (!crt_allows_client_auth (leaf))
+    {
+      refuse (r, g_strdup_printf (_("The phone's certificate “%s” is not meant for client authentication "
+                                    "(its Extended Key Usage lacks clientAuth)."), peer->subject),
+              _("Issue the phone a certificate with the Client Authentication purpose."));
+      goto out;
+    }
+  ok = TRUE;
+
+out:
+  for (unsigned i = 0; i < len; i++)
+    if (owned[i])
+      gnutls_x509_crt_deinit (chain[i]);
+  return ok;
+}
+
+/* ---- handshake ---------------------------------------------------------- */
+
+typedef struct {
+  PpTlsContext    *ctx;
+  GSocket         *socket;
+  gnutls_session_t session;
+  PpPeer          *peer;
+  PpTlsAcceptFunc  callback;
+  gpointer         user_data;
+  GSource         *io_source;
+  GSource         *timeout;
+  Refusal          refusal;
+  gboolean         verified;
+} Handshake;
+
+static void
+handshake_free (Handshake *h)
+{
+  if (h->io_source)
+    g_source_destroy (h->io_source);
+  g_clear_pointer (&h->io_source, g_source_unref);
+  if (h->timeout)
+    g_source_destroy (h->timeout);
+  g_clear_pointer (&h->timeout, g_source_unref);
+  if (h->session)
+    gnutls_deinit (h->session);
+  if (h->socket)
+    g_socket_close (h->socket, NULL);
+  g_clear_object (&h->socket);
+  pp_peer_unref (h->peer);
+  pp_tls_context_unref (h->ctx);
+  g_free (h->refusal.reason);
+  g_free (h->refusal.remedy);
+  g_free (h);
+}
+
+/* Called by GnuTLS inside the handshake, so a refused phone gets a
+ * certificate alert instead of a finished handshake and a reset. */
+static int
+verify_callback (gnutls_session_t session)
+{
+  Handshake *h = gnutls_session_get_ptr (session);
+  const gnutls_datum_t *certs;
+  unsigned n = 0;
+
+  certs = gnutls_certificate_get_peers (session, &n);
+  h->verified = TRUE;
+  if (!verify_peer (h->ctx, certs, certs ? n : 0, h->peer, &h->refusal))
+    return GNUTLS_E_CERTIFICATE_ERROR;
+  return 0;
+}
+
+static void
+handshake_fail (Handshake *h, char *reason, const char *remedy)
+{
+  if (h->refusal.reason == NULL)
+    {
+      h->refusal.reason = reason;
+      h->refusal.remedy = g_strdup (remedy);
+    }
+  else
+    g_free (reason);
+  h->callback (NULL, h->peer, h->refusal.reason, h->refusal.remedy, h->user_data);
+  handshake_free (h);
+}
+
+static void handshake_step (Handshake *h);
+
+static gboolean
+on_handshake_io (GSocket *socket, GIOCondition condition, gpointer user_data)
+{
+  Handshake *h = user_data;
+  g_clear_pointer (&h->io_source, g_source_unref);
+  handshake_step (h);
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+on_handshake_timeout (gpointer user_data)
+{
+  Handshake *h = user_data;
+  g_clear_pointer (&h->timeout, g_source_unref);
+  handshake_fail (h, g_strdup_printf (_("The TLS handshake did not finish within %d seconds."), HANDSHAKE_TIMEOUT_S),
+                  _("Check the network between the phone and this server."));
+  return G_SOURCE_REMOVE;
+}
+
+static void
+handshake_done (Handshake *h)
+{
+  GIOStream *stream;
+  const char *cipher;
+
+  h->peer->resumed = gnutls_session_is_resumed (h->session) != 0;
+  /* Resumed sessions skip the verify callback: check the stored chain. */
+  if (!h->verified)
+    {
+      unsigned n = 0;
+      const gnutls_datum_t *certs = gnutls_certificate_get_peers (h->session, &n);
+      if (!verify_peer (h->ctx, certs, certs ? n : 0, h->peer, &h->refusal))
+        {
+          gnutls_alert_send (h->session, GNUTLS_AL_FATAL, GNUTLS_A_BAD_CERTIFICATE);
+          handshake_fail (h, NULL, NULL);
+          return;
+        }
+    }
+  h->peer->tls_version = g_strdup (gnutls_protocol_get_name (gnutls_protocol_get_version (h->session)));
+  /* The IANA name ("TLS_AES_128_GCM_SHA256", "TLS_RSA_WITH_AES_128_CBC_SHA"),
+   * the one admins find in phone logs and in other servers' logs. */
+  cipher = gnutls_ciphersuite_get (h->session);
+  h->peer->cipher = g_strdup (cipher ? cipher : "?");
+
+  stream = pp_tls_stream_new (h->socket, h->session);
+  h->session = NULL;            /* now owned by the stream */
+  g_clear_object (&h->socket);
+  h->callback (stream, h->peer, NULL, NULL, h->user_data);
+  g_object_unref (stream);
+  handshake_free (h);
+}
+
+static void
+handshake_step (Handshake *h)
+{
+  int ret = gnutls_handshake (h->session);
+
+  if (ret == GNUTLS_E_SUCCESS)
+    {
+      handshake_done (h);
+      return;
+    }
+  if (ret == GNUTLS_E_AGAIN || ret == GNUTLS_E_INTERRUPTED || !gnutls_error_is_fatal (ret))
+    {
+      GIOCondition cond = gnutls_record_get_direction (h->session) ? G_IO_OUT : G_IO_IN;
+      h->io_source = g_socket_create_source (h->socket, cond, NULL);
+      g_source_set_callback (h->io_source, G_SOURCE_FUNC (on_handshake_io), h, NULL);
+      g_source_attach (h->io_source, g_main_context_get_thread_default ());
+      return;
+    }
+  /* Tell the phone why, where TLS has an alert for it. */
+  gnutls_alert_send_appropriate (h->session, ret);
+  if (ret == GNUTLS_E_NO_CERTIFICATE_FOUND || ret == GNUTLS_E_CERTIFICATE_REQUIRED)
+    {
+      Refusal none = { NULL, NULL };
+      verify_peer (h->ctx, NULL, 0, h->peer, &none);
+      handshake_fail (h, none.reason ? none.reason : g_strdup (_("The phone sent no client certificate.")),
+                      none.remedy);
+      g_free (none.remedy);
+      return;
+    }
+  if (ret == GNUTLS_E_NO_CIPHER_SUITES || ret == GNUTLS_E_UNSUPPORTED_VERSION_PACKET
+      || ret == GNUTLS_E_INSUFFICIENT_SECURITY || ret == GNUTLS_E_NO_PRIORITIES_WERE_SET)
+    {
+      handshake_fail (h, g_strdup_printf (_("The phone offers no TLS version or cipher the %s profile allows (%s)."),
+                                          h->ctx->profile, gnutls_strerror (ret)),
+                      _("Old firmware needs https.profile=compatible; otherwise update the phone's software."));
+      return;
+    }
+  handshake_fail (h, g_strdup_printf (_("The TLS handshake failed: %s."), gnutls_strerror (ret)),
+                  _("If the phone rejected this server's certificate, install the site's CA certificate on "
+                    "the phone (page “Phone trusts the server”) and check the phone's clock."));
+}
+
+void
+pp_tls_accept (PpTlsContext *ctx, GSocket *socket, PpPeer *peer,
+               PpTlsAcceptFunc callback, gpointer user_data)
+{
+  Handshake *h = g_new0 (Handshake, 1);
+
+  h->ctx = pp_tls_context_ref (ctx);
+  h->socket = socket;
+  h->peer = pp_peer_ref (peer);
+  h->callback = callback;
+  h->user_data = user_data;
+
+  g_socket_set_blocking (socket, FALSE);
+  gnutls_init (&h->session, GNUTLS_SERVER | GNUTLS_NONBLOCK);
+  gnutls_session_set_ptr (h->session, h);
+  gnutls_priority_set (h->session, ctx->priority);
+  gnutls_credentials_set (h->session, GNUTLS_CRD_CERTIFICATE, ctx->creds);
+  gnutls_session_ticket_enable_server (h->session, &ctx->ticket_key);
+  if (ctx->client_certs != PP_CLIENT_CERTS_OFF)
+    {
+      /* REQUEST, not REQUIRE: a missing certificate then reaches our own
+       * policy and gets a reason in the log. */
+      gnutls_certificate_server_set_request (h->session, GNUTLS_CERT_REQUEST);
+      gnutls_session_set_verify_function (h->session, verify_callback);
+    }
+  else
+    h->verified = TRUE;
+  gnutls_transport_set_int (h->session, g_socket_get_fd (socket));
+
+  h->timeout = g_timeout_source_new_seconds (HANDSHAKE_TIMEOUT_S);
+  g_source_set_callback (h->timeout, on_handshake_timeout, h, NULL);
+  g_source_attach (h->timeout, g_main_context_get_thread_default ());
+  handshake_step (h);
+}

@@ -1,0 +1,91 @@
+#pragma once
+
+#include <gio/gio.h>
+
+G_BEGIN_DECLS
+
+/* TLS acceptance, the one module that knows how connections are secured
+ * (DESIGN.md §7). Everything else sees a plaintext GIOStream plus a PpPeer.
+ * Built directly on GnuTLS: non-blocking handshakes in the worker's own
+ * GMainContext, one credentials structure per configuration (RSA key plus an
+ * optional ECDSA key), the trust store of pki/trust, session tickets. */
+
+typedef enum {
+  PP_CLIENT_CERTS_REQUIRED,
+  PP_CLIENT_CERTS_OPTIONAL,
+  PP_CLIENT_CERTS_OFF,
+} PpClientCerts;
+
+/* Who is on the other end of a connection. Immutable once handed out. */
+typedef struct {
+  gatomicrefcount ref;
+  char    *site;          /* "http" or "https" */
+  char    *address;       /* peer IP */
+  guint16  port;
+  char    *subject;       /* client certificate subject, or NULL */
+  char    *issuer;
+  char    *mac;           /* CN=<MAC> as 12 lowercase hex digits, or NULL */
+  char    *tls_version;   /* "TLS1.3", or NULL on plain HTTP */
+  char    *cipher;
+  gboolean resumed;
+  gboolean expired_accepted; /* accepted under https.accept-expired-polycom */
+  guint    chain_length;  /* certificates the phone sent */
+} PpPeer;
+
+PpPeer *pp_peer_new (const char *site, GSocketAddress *remote);
+PpPeer *pp_peer_ref (PpPeer *peer);
+void    pp_peer_unref (PpPeer *peer);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PpPeer, pp_peer_unref)
+
+typedef struct _PpTlsContext PpTlsContext;
+
+typedef struct {
+  const char   *server_key;     /* PEM, absolute */
+  const char   *server_cert;    /* PEM */
+  const char   *server_chain;   /* PEM, may be NULL or missing */
+  const char   *ecdsa_key;      /* optional second key pair */
+  const char   *ecdsa_cert;
+  const char   *trust_dir;      /* pki/trust: anchors, intermediates, *.crl */
+  const char   *profile;        /* "modern" | "compatible" */
+  PpClientCerts client_certs;
+  gboolean      check_crl;
+  gboolean      accept_expired_polycom;
+} PpTlsSettings;
+
+/* Loads keys, certificates and the trust store once. The error is a sentence
+ * naming the file at fault. */
+PpTlsContext *pp_tls_context_new (const PpTlsSettings *settings, GError **error);
+PpTlsContext *pp_tls_context_ref (PpTlsContext *ctx);
+void          pp_tls_context_unref (PpTlsContext *ctx);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PpTlsContext, pp_tls_context_unref)
+
+/* The GnuTLS priority string of a profile; SSL 3.0 is never enabled. */
+const char   *pp_tls_profile_priority (const char *profile);
+const char   *pp_tls_context_get_profile (PpTlsContext *ctx);
+/* Subject and expiry of the server certificate, for status. */
+const char   *pp_tls_context_get_server_subject (PpTlsContext *ctx);
+const char   *pp_tls_context_get_server_not_after (PpTlsContext *ctx);
+guint         pp_tls_context_get_n_anchors (PpTlsContext *ctx);
+
+/* Outcome of pp_tls_accept(): @stream is NULL when the handshake failed or
+ * the client certificate was refused; then @reason and @remedy say why in
+ * words an administrator can act on. */
+typedef void (*PpTlsAcceptFunc) (GIOStream  *stream,
+                                 PpPeer     *peer,
+                                 const char *reason,
+                                 const char *remedy,
+                                 gpointer    user_data);
+
+/* Runs the handshake on @socket (non-blocking, in the thread-default main
+ * context), verifies the client certificate and fills in @peer. Takes
+ * ownership of @socket. */
+void pp_tls_accept (PpTlsContext   *ctx,
+                    GSocket        *socket,
+                    PpPeer         *peer,
+                    PpTlsAcceptFunc callback,
+                    gpointer        user_data);
+
+/* Internal: the plaintext stream over a finished GnuTLS session. */
+GIOStream *pp_tls_stream_new (GSocket *socket, gpointer session);
+
+G_END_DECLS
