@@ -9,6 +9,7 @@
 
 static const PpCliCommand *const command_tables[] = {
   pp_cli_site_commands,
+  pp_cli_bundle_commands,
   pp_cli_pki_commands,
   pp_cli_trust_commands,
 };

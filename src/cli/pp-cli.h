@@ -40,6 +40,7 @@ int      pp_cli_usage (const char *format, ...) G_GNUC_PRINTF (1, 2);
 
 /* Command tables, one per area (cmd-*.c). */
 extern const PpCliCommand pp_cli_site_commands[];
+extern const PpCliCommand pp_cli_bundle_commands[];
 extern const PpCliCommand pp_cli_pki_commands[];
 extern const PpCliCommand pp_cli_trust_commands[];
 
