@@ -76,7 +76,8 @@ add_text (PpCertSection *s, const char *key, const char *label, const char *text
   f->key = g_strdup (key);
   f->label = g_strdup (label);
   f->kind = PP_CERT_FIELD_TEXT;
-  f->text = g_strdup (text ? text : "");
+  /* Values come from the certificate: labels and JSON need UTF-8. */
+  f->text = g_utf8_make_valid (text ? text : "", -1);
   g_ptr_array_add (s->fields, f);
 }
 
@@ -89,8 +90,17 @@ add_list (PpCertSection *s, const char *key, const char *label, GPtrArray *items
   f->kind = PP_CERT_FIELD_LIST;
   f->list = g_new0 (char *, items->len + 1);
   for (guint i = 0; i < items->len; i++)
-    f->list[i] = g_strdup (items->pdata[i]);
+    f->list[i] = g_utf8_make_valid (items->pdata[i], -1);
   g_ptr_array_add (s->fields, f);
+}
+
+/* "DNS: name" with the whole value: printf's %.*s would stop at a NUL
+ * and show "prov.example.com" for "prov.example.com\0.evil.example". */
+static char *
+san_text (const char *kind, const gnutls_datum_t *d)
+{
+  g_autofree char *v = g_utf8_make_valid ((const char *) d->data, d->size);
+  return g_strdup_printf ("%s: %s", kind, v);
 }
 
 static void
@@ -193,7 +203,7 @@ add_dn (PpCertDetails *self, PpCertSection *s, void *obj, DnOidFunc get_oid, DnB
             break;
           add_text (s, oid, label ? label : oid, buf);
           if (remember && k == 0)
-            g_hash_table_insert (self->subject, g_strdup (oid), g_strdup (buf));
+            g_hash_table_insert (self->subject, g_strdup (oid), g_utf8_make_valid (buf, -1));
         }
     }
 }
@@ -223,16 +233,17 @@ describe_extension (PpCertDetails *self, PpCertSection *s, const char *oid, cons
             if (gnutls_subject_alt_names_get (sans, i, &type, &san, &othero) < 0)
               break;
             if (type == GNUTLS_SAN_DNSNAME)
-              g_ptr_array_add (items, g_strdup_printf ("DNS: %.*s", (int) san.size, san.data));
+              g_ptr_array_add (items, san_text ("DNS", &san));
             else if (type == GNUTLS_SAN_IPADDRESS && (san.size == 4 || san.size == 16))
               {
                 g_autoptr(GInetAddress) a = g_inet_address_new_from_bytes (san.data, san.size == 4 ? G_SOCKET_FAMILY_IPV4 : G_SOCKET_FAMILY_IPV6);
-                g_ptr_array_add (items, g_strdup_printf ("IP: %s", g_inet_address_to_string (a)));
+                g_autofree char *ip = g_inet_address_to_string (a);
+                g_ptr_array_add (items, g_strdup_printf ("IP: %s", ip));
               }
             else if (type == GNUTLS_SAN_RFC822NAME)
-              g_ptr_array_add (items, g_strdup_printf ("Email: %.*s", (int) san.size, san.data));
+              g_ptr_array_add (items, san_text ("Email", &san));
             else if (type == GNUTLS_SAN_URI)
-              g_ptr_array_add (items, g_strdup_printf ("URI: %.*s", (int) san.size, san.data));
+              g_ptr_array_add (items, san_text ("URI", &san));
             else
               g_ptr_array_add (items, g_strdup_printf (_("Other name (type %u)"), type));
           }
@@ -432,7 +443,7 @@ pp_cert_details_new_from_crt (gnutls_x509_crt_t crt)
     char cn[1024];
     size_t cn_size = sizeof cn;
     if (gnutls_x509_crt_get_issuer_dn_by_oid (crt, GNUTLS_OID_X520_COMMON_NAME, 0, 0, cn, &cn_size) >= 0)
-      issuer_cn = g_strdup (cn);
+      issuer_cn = g_utf8_make_valid (cn, -1);
     else
       issuer_cn = pp_cert_issuer (crt);
   }

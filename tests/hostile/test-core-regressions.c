@@ -4,6 +4,7 @@
 #include "pp-htdigest.h"
 #include "pp-error.h"
 #include "pp-cert-io.h"
+#include "pp-cert-details.h"
 
 #include <gnutls/abstract.h>
 
@@ -52,7 +53,7 @@ test_htdigest_remove_indented (void)
 /* A self-signed certificate whose subject CN is @cn (@len bytes, any
  * content), put as a raw DER UTF8String so nothing cleans it up. */
 static gnutls_x509_crt_t
-make_cert_with_cn (const char *cn, gsize len)
+make_cert (const char *cn, gsize len, const void *san_der, gsize san_len)
 {
   gnutls_x509_privkey_t key;
   gnutls_x509_crt_t crt;
@@ -73,9 +74,17 @@ make_cert_with_cn (const char *cn, gsize len)
   gnutls_x509_crt_set_activation_time (crt, time (NULL) - 60);
   gnutls_x509_crt_set_expiration_time (crt, time (NULL) + 3600);
   gnutls_x509_crt_set_key (crt, key);
+  if (san_der != NULL)
+    g_assert_cmpint (gnutls_x509_crt_set_extension_by_oid (crt, "2.5.29.17", san_der, san_len, 0), ==, 0);
   g_assert_cmpint (gnutls_x509_crt_sign2 (crt, crt, key, GNUTLS_DIG_SHA256, 0), ==, 0);
   gnutls_x509_privkey_deinit (key);
   return crt;
+}
+
+static gnutls_x509_crt_t
+make_cert_with_cn (const char *cn, gsize len)
+{
+  return make_cert (cn, len, NULL, 0);
 }
 
 /* fuzz-cert-import, "subject is not UTF-8": DN text went to labels, JSON
@@ -121,6 +130,62 @@ test_pem_label_message_utf8 (void)
   g_assert_true (g_utf8_validate (error->message, -1, NULL));
 }
 
+/* Every text of a details model is UTF-8 (what fuzz-cert-details checks). */
+static void
+assert_details_utf8 (PpCertDetails *d)
+{
+  GPtrArray *sections = pp_cert_details_get_sections (d);
+  g_autoptr(JsonNode) node = pp_cert_details_to_json (d);
+  g_autofree char *json = json_to_string (node, FALSE);
+  g_autofree char *text = pp_cert_details_to_text (d);
+
+  for (guint i = 0; i < sections->len; i++)
+    {
+      const PpCertSection *s = sections->pdata[i];
+      for (guint j = 0; j < s->fields->len; j++)
+        {
+          const PpCertField *f = s->fields->pdata[j];
+          g_assert_true (f->text == NULL || g_utf8_validate (f->text, -1, NULL));
+          for (guint k = 0; f->list && f->list[k]; k++)
+            g_assert_true (g_utf8_validate (f->list[k], -1, NULL));
+        }
+    }
+  g_assert_true (g_utf8_validate (json, -1, NULL));
+  g_assert_true (g_utf8_validate (text, -1, NULL));
+  g_assert_true (g_utf8_validate (pp_cert_details_get_verified_by (d), -1, NULL));
+}
+
+/* fuzz-cert-details: "2.5.4.10 is not UTF-8" (subject values went into the
+ * model unchecked), and a leak of every IP address SAN's text (found by
+ * LeakSanitizer on the seed corpus). */
+static void
+test_details_hostile_names (void)
+{
+  /* SEQUENCE { [2] IA5String "prov.example.com\0.evil.example", [7] 192.0.2.10 } */
+  static const char san_der[] = "\x30\x26\x82\x1e" "prov.example.com\0.evil.example"
+                                "\x87\x04\xc0\x00\x02\x0a";
+  gnutls_x509_crt_t crt = make_cert ("\xff\xfe" "abc", 5, san_der, sizeof san_der - 1);
+  g_autoptr(PpCertDetails) d = NULL;
+  const PpCertSection *san;
+  gboolean seen_evil = FALSE;
+
+  d = pp_cert_details_new_from_crt (crt);
+  assert_details_utf8 (d);
+  /* The whole DNS name is shown, not the part before the NUL. */
+  san = pp_cert_details_find_section (d, "extension:2.5.29.17");
+  if (san != NULL)
+    for (guint j = 0; j < san->fields->len; j++)
+      {
+        const PpCertField *f = san->fields->pdata[j];
+        for (guint k = 0; f->list && f->list[k]; k++)
+          if (strstr (f->list[k], "evil.example"))
+            seen_evil = TRUE;
+      }
+  g_assert_nonnull (san);
+  g_assert_true (seen_evil);
+  gnutls_x509_crt_deinit (crt);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -129,5 +194,6 @@ main (int argc, char **argv)
   g_test_add_func ("/hostile/core/cert-names-utf8", test_cert_names_utf8);
   g_test_add_func ("/hostile/core/cert-cn-embedded-nul", test_cert_cn_embedded_nul);
   g_test_add_func ("/hostile/core/pem-label-message-utf8", test_pem_label_message_utf8);
+  g_test_add_func ("/hostile/core/details-hostile-names", test_details_hostile_names);
   return g_test_run ();
 }
