@@ -12,6 +12,7 @@ static const PpCliCommand *const command_tables[] = {
   pp_cli_bundle_commands,
   pp_cli_pki_commands,
   pp_cli_trust_commands,
+  pp_cli_server_commands,
 };
 
 static void

@@ -11,6 +11,10 @@ G_BEGIN_DECLS
  *   POST /v1/reload           → { "ok": true } or { "error": "…" }
  *   POST /v1/stop             → { "ok": true }
  *   GET  /v1/events?after=N   → { "next": M, "events": [ {...}, ... ] } (long poll)
+ *
+ * Every call opens its own connection, so the sync calls are safe from any
+ * thread; the async ones complete in the caller's thread-default context.
+ * Errors are PP_ERROR sentences; PP_ERROR_NOT_FOUND means no daemon answers.
  */
 
 #define PP_TYPE_CONTROL_CLIENT (pp_control_client_get_type ())
@@ -36,10 +40,15 @@ void      pp_control_client_events_async  (PpControlClient *self, guint64 after,
                                            GCancellable *cancellable,
                                            GAsyncReadyCallback callback, gpointer user_data);
 JsonNode *pp_control_client_events_finish (PpControlClient *self, GAsyncResult *result, GError **error);
+void      pp_control_client_reload_async  (PpControlClient *self, GCancellable *cancellable,
+                                           GAsyncReadyCallback callback, gpointer user_data);
+gboolean  pp_control_client_reload_finish (PpControlClient *self, GAsyncResult *result, GError **error);
 
 /* Start phoneprovd for @site_dir in the background unless one already answers,
  * then wait (bounded) until its control socket answers. @daemon_path may be
- * NULL: then $PHONEPROVD, the build tree, or $PATH is used. */
+ * NULL: then $PHONEPROVD, the build tree, or $PATH is used. The daemon runs
+ * in its own session (setsid), so it outlives the caller; its output goes to
+ * <site>/logs/daemon.log. Blocks: call it from a GTask thread in the UI. */
 gboolean  pp_control_ensure_daemon (const char *site_dir, const char *daemon_path,
                                     GCancellable *cancellable, GError **error);
 

@@ -130,7 +130,13 @@ pp_events_emit (PpEvents *ev, JsonObject *event)
   g_free (ev->ring[seq % RING_SIZE]);
   ev->ring[seq % RING_SIZE] = g_steal_pointer (&text);
   if (ev->notify_context && !g_atomic_int_exchange (&ev->notify_pending, 1))
-    g_main_context_invoke (ev->notify_context, run_notify, ev);
+    {
+      /* Never g_main_context_invoke(): from the context's own thread it
+       * would run the callback right here, under our lock. */
+      g_autoptr(GSource) idle = g_idle_source_new ();
+      g_source_set_callback (idle, run_notify, ev, NULL);
+      g_source_attach (idle, ev->notify_context);
+    }
   g_mutex_unlock (&ev->lock);
   return seq;
 }
