@@ -206,3 +206,14 @@ pp_daemon_reload_if_running_finish (GAsyncResult *result, GError **error)
 {
   return g_task_propagate_boolean (G_TASK (result), error);
 }
+
+gboolean
+pp_daemon_reload_sync (const char *site_dir, GCancellable *cancellable, GError **error)
+{
+  g_autoptr(PpControlClient) client = NULL;
+
+  if (!control_available (error))
+    return FALSE;
+  client = pp_control_client_new (site_dir);
+  return pp_control_client_reload (client, cancellable, error);
+}

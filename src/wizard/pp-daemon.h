@@ -43,6 +43,9 @@ void      pp_daemon_reload_if_running_async  (const char          *site_dir,
 gboolean  pp_daemon_reload_if_running_finish (GAsyncResult        *result,
                                               GError             **error);
 
+/* Blocking reload, for worker threads. */
+gboolean  pp_daemon_reload_sync (const char *site_dir, GCancellable *cancellable, GError **error);
+
 /* Status only, without starting anything. */
 void      pp_daemon_status_async  (const char          *site_dir,
                                    GCancellable        *cancellable,

@@ -2,6 +2,9 @@
 #include "pp-pages.h"
 #include "pp-boot-page.h"
 #include "pp-empty-page.h"
+#include "pp-mtls-page.h"
+#include "pp-trust-page.h"
+#include "pp-phone-trust-page.h"
 #include "pp-issue-page.h"
 #include "pp-csr-page.h"
 #include "pp-ca-page.h"
@@ -19,9 +22,9 @@ static const PpPageInfo pages[] = {
   { "ca", N_("Certificate authority"), N_("Installing the Certificate Service"), pp_ca_page_get_type },
   { "csr", N_("Server certificate request"), N_("Creating the Server Certificate"), pp_csr_page_get_type },
   { "issue", N_("Issue and install"), N_("Installing the Server Certificate"), pp_issue_page_get_type },
-  { "phone-trust", N_("Phone trusts the server"), N_("Installing the Root CA Certificate on the Phone"), pp_empty_page_get_type },
-  { "trust", N_("Trust the phones"), N_("Installing the Polycom Root CA Certificate"), pp_empty_page_get_type },
-  { "mtls", N_("Require client certificates"), N_("Enabling Mutual TLS"), pp_empty_page_get_type },
+  { "phone-trust", N_("Phone trusts the server"), N_("Installing the Root CA Certificate on the Phone"), pp_phone_trust_page_get_type },
+  { "trust", N_("Trust the phones"), N_("Installing the Polycom Root CA Certificate"), pp_trust_page_get_type },
+  { "mtls", N_("Require client certificates"), N_("Enabling Mutual TLS"), pp_mtls_page_get_type },
   { "monitor", N_("Monitor"), N_("Troubleshooting"), pp_empty_page_get_type },
   { "summary", N_("Summary"), N_("Export and report"), pp_empty_page_get_type },
 };
