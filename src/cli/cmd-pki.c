@@ -269,9 +269,13 @@ cmd_crl (PpCliContext *ctx, int argc, char **argv)
   site = pp_cli_open_site (ctx);
   if (site == NULL)
     return PP_CLI_ERROR;
+  /* Revocation regenerates the CRL itself; one new CRL number per command. */
   if (revoke && !pp_ca_revoke (site, revoke, pass, &error))
     return pp_cli_fail (error);
-  crl = pp_crl_generate (site, (guint) days, pass, &error);
+  if (revoke)
+    crl = pp_pki_export (site, PP_PKI_OBJECT_CRL, PP_EXPORT_PEM, NULL, PP_PKCS12_MODERN, &error);
+  else
+    crl = pp_crl_generate (site, (guint) days, pass, &error);
   if (crl == NULL)
     return pp_cli_fail (error);
   if (out && !pp_cli_write_output (out, g_bytes_get_data (crl, NULL), g_bytes_get_size (crl), FALSE, &error))

@@ -322,15 +322,22 @@ import_pkcs12 (PpImport *imp, const gnutls_datum_t *d, const char *passphrase, G
   if (ret < 0)
     return pp_gnutls_error (error, GNUTLS_E_MAC_VERIFY_FAILED, _("the PKCS #12 file"));
 
-  /* The friendly name lives on the bags; simple_parse does not return it. */
-  for (int i = 0; i < 16 && imp->friendly_name == NULL; i++)
+  /* The friendly name lives on the bags; simple_parse does not return it.
+   * Plain bags first: decrypting one costs a full key derivation. */
+  for (int i = 0; i < 32 && imp->friendly_name == NULL; i++)
     {
       g_autoptr(PpPkcs12Bag) bag = NULL;
+      gboolean second_pass = i >= 16;
       gnutls_pkcs12_bag_init (&bag);
-      if (gnutls_pkcs12_get_bag (p12, i, bag) < 0)
-        break;
+      if (gnutls_pkcs12_get_bag (p12, i % 16, bag) < 0)
+        {
+          if (second_pass)
+            break;
+          i = 15;
+          continue;
+        }
       if (gnutls_pkcs12_bag_get_type (bag, 0) == GNUTLS_BAG_ENCRYPTED
-          && gnutls_pkcs12_bag_decrypt (bag, passphrase) < 0)
+          && (!second_pass || gnutls_pkcs12_bag_decrypt (bag, passphrase) < 0))
         continue;
       for (int j = 0; j < gnutls_pkcs12_bag_get_count (bag); j++)
         {

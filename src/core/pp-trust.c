@@ -204,6 +204,7 @@ pp_trust_add (PpSite *site, const void *data, gsize len, GError **error)
   g_autoptr(PpImport) imp = pp_import_data (data, len, NULL, error);
   g_autoptr(GPtrArray) result = g_ptr_array_new_with_free_func ((GDestroyNotify) pp_trust_entry_free);
   g_autoptr(GPtrArray) issuers = NULL;
+  g_autoptr(GPtrArray) candidates = NULL;
   g_autofree char *dir = pp_site_path (site, TRUST_DIR);
   time_t now = time (NULL);
 
@@ -249,16 +250,19 @@ pp_trust_add (PpSite *site, const void *data, gsize len, GError **error)
         }
     }
   issuers = load_store_certs (site);
+  candidates = g_ptr_array_new ();  /* borrowed from @issuers and @imp */
+  for (guint i = 0; i < issuers->len; i++)
+    g_ptr_array_add (candidates, g_ptr_array_index (issuers, i));
   for (guint i = 0; i < imp->certs->len; i++)
-    g_ptr_array_add (issuers, g_ptr_array_index (imp->certs, i));
+    g_ptr_array_add (candidates, g_ptr_array_index (imp->certs, i));
   for (guint i = 0; i < imp->crls->len; i++)
     {
       gnutls_x509_crl_t crl = imp->crls->pdata[i];
       unsigned status = 0;
       gboolean ok = FALSE;
-      for (guint j = 0; j < issuers->len && !ok; j++)
+      for (guint j = 0; j < candidates->len && !ok; j++)
         {
-          gnutls_x509_crt_t ca = issuers->pdata[j];
+          gnutls_x509_crt_t ca = candidates->pdata[j];
           ok = gnutls_x509_crl_check_issuer (crl, ca)
                && gnutls_x509_crl_verify (crl, &ca, 1, 0, &status) >= 0 && status == 0;
         }
@@ -266,15 +270,9 @@ pp_trust_add (PpSite *site, const void *data, gsize len, GError **error)
         {
           g_set_error (error, PP_ERROR, PP_ERROR_INVALID,
                        _("The CRL is not signed by any CA in the trust store. Add the CA that issued it first. Nothing was added."));
-          g_ptr_array_set_free_func (issuers, NULL);
           return NULL;
         }
     }
-  /* The store's own certificates were copied into @issuers; the imported
-   * ones still belong to @imp. */
-  for (guint i = 0; i < imp->certs->len; i++)
-    g_ptr_array_remove_index (issuers, issuers->len - 1);
-
   if (!pp_mkdir (dir, 0700, error))
     return NULL;
   for (guint i = 0; i < imp->certs->len; i++)
