@@ -181,6 +181,13 @@ pp_digest_check (PpDigest *d, GHashTable *users, const char *realm, const char *
   *reason = NULL;
   if (authorization == NULL)
     return PP_DIGEST_MISSING;
+  /* Account names are UTF-8 (pp_htdigest_user_is_valid), and the fields
+   * below go into reasons, events and logs. */
+  if (!g_utf8_validate (authorization, -1, NULL))
+    {
+      *reason = g_strdup (_("The client sent credentials that are not UTF-8 text."));
+      return PP_DIGEST_REFUSED;
+    }
   if (g_ascii_strncasecmp (authorization, "Digest ", 7) != 0)
     {
       *reason = g_strdup (_("The client sent credentials, but not for digest authentication."));

@@ -202,7 +202,10 @@ pp_user_agent_parse (const char *user_agent, char **model, char **firmware)
   if (g_once_init_enter (&re))
     g_once_init_leave (&re, g_regex_new ("^FileTransport Polycom\\w+-(\\w*?)-UA/([\\d.]+)",
                                          G_REGEX_OPTIMIZE, 0, NULL));
-  if (user_agent == NULL || !g_regex_match (re, user_agent, 0, &mi))
+  /* GRegex expects UTF-8 (anything else is undefined for PCRE), and the
+   * fields go into events.jsonl. */
+  if (user_agent == NULL || !g_utf8_validate (user_agent, -1, NULL)
+      || !g_regex_match (re, user_agent, 0, &mi))
     return FALSE;
   *model = g_match_info_fetch (mi, 1);
   *firmware = g_match_info_fetch (mi, 2);
