@@ -16,6 +16,9 @@
 #     --tls-max 1.3      let phones use TLS 1.3 (default 1.2, like real phones)
 #     --smoke            20 phones, one round, boot only, phoneprovd only
 #     --out FILE         also write the raw results (TSV) here
+#     --own-configs      nginx/Apache from engines.sh instead of phoneprovctl export
+#     --nice N           run servers and load generator at this nice level (e.g. -5
+#                        on a shared machine, so other work disturbs less)
 #
 # Only loopback is used. Every server started here is stopped on exit.
 set -euo pipefail
@@ -33,6 +36,8 @@ concurrency=200
 device_key=ecdsa
 tls_max=1.2
 out=""
+own_configs=0
+nice_level=0
 port_base=${BENCH_PORT:-28440}
 fw_phones=50
 ka_phones=100
@@ -52,9 +57,11 @@ while [ $# -gt 0 ]; do
     --device-key) device_key=$2; shift ;;
     --tls-max) tls_max=$2; shift ;;
     --out) out=$2; shift ;;
+    --own-configs) own_configs=1 ;;
+    --nice) nice_level=$2; shift ;;
     --smoke) rounds=1; modes=ecdsa; scenarios=boot; servers=phoneprovd; phones=20
              concurrency=10; fw_phones=2; ka_phones=2 ;;
-    -h|--help) sed -n '2,22p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,25p' "$0"; exit 0 ;;
     *) echo "run-bench.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
   shift
@@ -64,7 +71,7 @@ bench=$build/tests/bench/pp-bench
 mkpki=$build/tests/bench/pp-bench-pki
 phoneprovd=${PHONEPROVD:-$build/src/daemon/phoneprovd}
 ctl=${PHONEPROVCTL:-$build/src/cli/phoneprovctl}
-for f in "$bench" "$mkpki"; do
+for f in "$bench" "$mkpki" "$ctl" "$phoneprovd"; do
   [ -x "$f" ] || { echo "run-bench.sh: $f is missing; build with meson setup build-bench -Dbench=true && ninja -C build-bench" >&2; exit 1; }
 done
 
@@ -151,39 +158,64 @@ fi
 port_of () { case $1 in phoneprovd) echo $port_base ;; nginx) echo $((port_base + 1)) ;; apache) echo $((port_base + 2)) ;; esac; }
 declare -A server_pid
 
-start_phoneprovd () {
-  local d=$1 port=$2 keytype=$3 site=$1/site
-  [ -x "$phoneprovd" ] && [ -x "$ctl" ] || { echo "run-bench.sh: $phoneprovd is not built" >&2; return 1; }
+# The site every server is configured from: a phoneprovd site directory with
+# the benchmark's certificates and boot files. nginx and Apache run the
+# configurations `phoneprovctl export nginx|apache` generates from it (or,
+# with --own-configs, the minimal ones of engines.sh).
+make_site () {
+  local site=$1 port=$2 keytype=$3
   "$ctl" --site "$site" init > /dev/null
   "$ctl" --site "$site" set http.enabled=false https.address=127.0.0.1 "https.port=$port" \
      https.client-certs=required https.profile=modern > /dev/null
-  rm -rf "$site/boot"; cp -a "$d/boot" "$site/boot"
+  rm -rf "$site/boot"; cp -a "$boot_template" "$site/boot"
   install -m 0600 "$pki/site/server-$keytype.key" "$site/pki/server/server.key"
   install -m 0644 "$pki/site/server-$keytype.crt" "$site/pki/server/server.crt"
   install -m 0644 "$pki/site/chain-$keytype.pem" "$site/pki/server/chain.pem"
   install -m 0644 "$pki/site/ca.crt" "$site/pki/ca/ca.crt"
   for c in root policy issuing; do install -m 0644 "$pki/vendor/$c.crt" "$site/pki/trust/$c.pem"; done
-  "$phoneprovd" --site "$site" > "$d/phoneprovd.log" 2>&1 &
+}
+
+start_phoneprovd () {
+  local d=$1
+  nice -n "$nice_level" "$phoneprovd" --site "$d/site" > "$d/phoneprovd.log" 2>&1 &
   server_pid[phoneprovd]=$!
   pids+=($!)
 }
 
+# Started as root, nginx and Apache drop to www-data, which must own the copy
+# of the site they write uploads into.
+as_www () { [ "$(id -u)" = 0 ] && chown -R www-data:www-data "$1"; return 0; }
+
 start_nginx () {
-  local d=$1 port=$2 keytype=$3 resume=$4
-  bench_nginx_conf "$d" "$d/boot" "$port" "$pki/site/chain-$keytype.pem" \
-    "$pki/site/server-$keytype.key" "$trust" "$resume"
-  [ "$(id -u)" = 0 ] && chown -R www-data:www-data "$d/tmp"
-  nginx -e "$d/logs/error.log" -p "$d" -c "$d/nginx.conf" -g 'daemon off;' > "$d/stderr.log" 2>&1 &
+  local d=$1 port=$2 keytype=$3 resume=$4 conf user=""
+  if [ "$own_configs" = 1 ]; then
+    bench_nginx_conf "$d" "$d/site/boot" "$port" "$d/site/pki/server/chain.pem" \
+      "$d/site/pki/server/server.key" "$trust" "$resume"
+    conf=$d/nginx.conf
+  else
+    "$ctl" --site "$d/site" export nginx "$d/conf" > /dev/null
+    conf=$d/conf/nginx.conf
+  fi
+  as_www "$d"
+  [ "$(id -u)" = 0 ] && user="user www-data www-data;"
+  nice -n "$nice_level" nginx -e "$d/nginx-early.log" -p "$d" -c "$conf" -g "daemon off; $user" > "$d/stderr.log" 2>&1 &
   server_pid[nginx]=$!
   pids+=($!)
 }
 
 start_apache () {
-  local d=$1 port=$2 keytype=$3 resume=$4
-  bench_apache_conf "$d" "$d/boot" "$port" "$pki/site/chain-$keytype.pem" \
-    "$pki/site/server-$keytype.key" "$trust" "$resume"
-  [ "$(id -u)" = 0 ] && chown -R www-data:www-data "$d/run"
-  apache2 -d "$d" -f "$d/apache.conf" -DFOREGROUND > "$d/stderr.log" 2>&1 &
+  local d=$1 port=$2 keytype=$3 resume=$4 conf user=()
+  if [ "$own_configs" = 1 ]; then
+    bench_apache_conf "$d" "$d/site/boot" "$port" "$d/site/pki/server/chain.pem" \
+      "$d/site/pki/server/server.key" "$trust" "$resume"
+    conf=$d/apache.conf
+  else
+    "$ctl" --site "$d/site" export apache "$d/conf" > /dev/null
+    conf=$d/conf/httpd.conf
+  fi
+  as_www "$d"
+  [ "$(id -u)" = 0 ] && user=(-C 'User www-data' -C 'Group www-data')
+  nice -n "$nice_level" apache2 "${user[@]}" -f "$conf" -DFOREGROUND > "$d/stderr.log" 2>&1 &
   server_pid[apache]=$!
   pids+=($!)
 }
@@ -214,14 +246,14 @@ start_server () {
     return 1
   fi
   rm -rf "$d"; mkdir -p "$d"
-  cp -a "$boot_template" "$d/boot"
-  [ "$(id -u)" = 0 ] && [ "$s" != phoneprovd ] && chown -R www-data:www-data "$d/boot"
+  make_site "$d/site" "$port" "$keytype"
   "start_$s" "$d" "$port" "$keytype" "$resume"
   wait_ready "$s" "$port"
 }
 
 stop_server () {
-  local s=$1 p=${server_pid[$1]}
+  local s=$1 p=${server_pid[$1]:-}
+  [ -n "$p" ] || return 0
   kill -TERM "$p" 2>/dev/null || true
   for _ in $(seq 100); do kill -0 "$p" 2>/dev/null || break; sleep 0.1; done
   kill -KILL "$p" 2>/dev/null || true
@@ -240,7 +272,7 @@ run_one () {
                      --requests "$ka_requests") ;;
   esac
   t0=$(tree_ticks "${server_pid[$s]}")
-  line=$("$bench" --url "https://127.0.0.1:$port" --cacert "$pki/site/ca.crt" \
+  line=$(nice -n "$nice_level" "$bench" --url "https://127.0.0.1:$port" --cacert "$pki/site/ca.crt" \
            --devices "$devices" --tls-max "$tls_max" $resume "${args[@]}" \
            2> >(sed "s/^/  [$s] /" >&2) | tee /dev/stderr | grep '^RESULT') || true
   t1=$(tree_ticks "${server_pid[$s]}")
