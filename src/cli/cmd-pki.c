@@ -303,11 +303,11 @@ cmd_export (PpCliContext *ctx, int argc, char **argv)
   PpExportFormat format = PP_EXPORT_PEM;
   PpPkiObject object;
 
-  if (!pp_cli_parse (&argc, &argv, entries, "ca|server|chain|csr|crl",
-                     _("Export a certificate, chain, request or CRL; “server --format p12” includes the key.")))
+  if (!pp_cli_parse (&argc, &argv, entries, "ca|server|chain|csr|crl|key",
+                     _("Export a certificate, chain, request or CRL; “server --format p12” includes the key, “key” is the server key as encrypted PKCS #8.")))
     return PP_CLI_USAGE;
   if (argc != 2 || !pp_pki_object_from_string (argv[1], &object))
-    return pp_cli_usage (_("export needs one of ca, server, chain, csr, crl."));
+    return pp_cli_usage (_("export needs one of ca, server, chain, csr, crl, key."));
   if (format_name && !pp_export_format_from_string (format_name, &format))
     return pp_cli_usage (_("Unknown format “%s”; use pem, der, p7b or p12."), format_name);
   pass = pp_cli_read_passphrase (pass_file, &error);
@@ -321,7 +321,7 @@ cmd_export (PpCliContext *ctx, int argc, char **argv)
   data = pp_pki_export (site, object, format, pass, legacy ? PP_PKCS12_LEGACY : PP_PKCS12_MODERN, &error);
   if (data == NULL
       || !pp_cli_write_output (out, g_bytes_get_data (data, NULL), g_bytes_get_size (data),
-                               format == PP_EXPORT_PKCS12, &error))
+                               format == PP_EXPORT_PKCS12 || object == PP_PKI_OBJECT_KEY, &error))
     return pp_cli_fail (error);
   return PP_CLI_OK;
 }
@@ -332,6 +332,6 @@ const PpCliCommand pp_cli_pki_commands[] = {
   { "ca list", NULL, N_("List certificates the CA issued"), cmd_ca_list },
   { "csr new", "--cn FQDN [--dns NAME] [--ip ADDR] …", N_("Create the server key and request"), cmd_csr_new },
   { "crl", "[--revoke SERIAL]", N_("Revoke a certificate, regenerate the CRL"), cmd_crl },
-  { "export", "ca|server|chain|csr|crl [--format F]", N_("Export PEM, DER, PKCS #7 or PKCS #12"), cmd_export },
+  { "export", "ca|server|chain|csr|crl|key [--format F]", N_("Export PEM, DER, PKCS #7 or PKCS #12"), cmd_export },
   { NULL }
 };

@@ -1,7 +1,9 @@
 /* GTask variants of the slow PKI calls. Inputs are copied before the thread
  * starts; the thread works on its own PpSite opened on the same directory,
  * so the caller's object is never touched off the main thread. The _finish
- * functions reload the caller's site so it sees site.conf changes. */
+ * functions (main thread) mirror the one site.conf key the thread may have
+ * saved, pki.pending-csr, into the caller's object without reloading it, so
+ * unsaved edits the caller holds survive. */
 #include "config.h"
 #include "pp-pki.h"
 #include "pp-error.h"
@@ -133,8 +135,13 @@ static gpointer
 finish_pointer (PpSite *site, GAsyncResult *result, GError **error)
 {
   g_return_val_if_fail (g_task_is_valid (result, site), NULL);
-  pp_site_reload (site, NULL);
   return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static void
+mirror_pending (PpSite *site, gboolean pending)
+{
+  pp_site_set (site, "pki.pending-csr", pending ? "true" : "false", NULL);
 }
 
 char *
@@ -189,7 +196,10 @@ pp_server_request_create_async (PpSite *site, const PpCsrParams *params, GCancel
 char *
 pp_server_request_create_finish (PpSite *site, GAsyncResult *result, GError **error)
 {
-  return finish_pointer (site, result, error);
+  char *pem = finish_pointer (site, result, error);
+  if (pem)
+    mirror_pending (site, TRUE);
+  return pem;
 }
 
 /* ---- signing -------------------------------------------------------------- */
@@ -263,8 +273,10 @@ gboolean
 pp_ca_sign_pending_finish (PpSite *site, GAsyncResult *result, GError **error)
 {
   g_return_val_if_fail (g_task_is_valid (result, site), FALSE);
-  pp_site_reload (site, NULL);
-  return g_task_propagate_boolean (G_TASK (result), error);
+  if (!g_task_propagate_boolean (G_TASK (result), error))
+    return FALSE;
+  mirror_pending (site, FALSE);
+  return TRUE;
 }
 
 /* ---- test client ---------------------------------------------------------- */

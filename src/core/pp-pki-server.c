@@ -573,7 +573,7 @@ pp_ca_issue_test_client (PpSite *site, const char *common_name, guint days, cons
 gboolean
 pp_pki_object_from_string (const char *str, PpPkiObject *out)
 {
-  static const char *names[] = { "ca", "server", "chain", "csr", "crl" };
+  static const char *names[] = { "ca", "server", "chain", "csr", "crl", "key" };
   for (guint i = 0; i < G_N_ELEMENTS (names); i++)
     if (g_strcmp0 (str, names[i]) == 0)
       {
@@ -644,6 +644,31 @@ pp_pki_export (PpSite *site, PpPkiObject object, PpExportFormat format, const ch
       rel = object == PP_PKI_OBJECT_SERVER && format != PP_EXPORT_PKCS12 ? PP_SRV_CRT : PP_SRV_CHAIN;
       missing = _("This site has no server certificate installed yet. Sign the request (“phoneprovctl ca sign”) or install one (“phoneprovctl cert install”).");
       break;
+    case PP_PKI_OBJECT_KEY:
+      {
+        g_autoptr(PpX509Privkey) key = NULL;
+        char *pem;
+        if (passphrase == NULL || *passphrase == '\0')
+          {
+            g_set_error (error, PP_ERROR, PP_ERROR_PASSPHRASE,
+                         _("The server key leaves the site only encrypted; give a passphrase for it."));
+            return NULL;
+          }
+        if (format != PP_EXPORT_PEM)
+          {
+            g_set_error (error, PP_ERROR, PP_ERROR_INVALID, _("The key is exported as encrypted PKCS #8 PEM only."));
+            return NULL;
+          }
+        key = load_key (site, PP_SRV_KEY);
+        if (key == NULL)
+          {
+            g_set_error (error, PP_ERROR, PP_ERROR_NOT_FOUND,
+                         _("This site has no installed server key yet. Create a request and install its certificate first."));
+            return NULL;
+          }
+        pem = pp_export_key_pkcs8 (key, passphrase, error);
+        return pem ? g_bytes_new_take (pem, strlen (pem)) : NULL;
+      }
     case PP_PKI_OBJECT_CA:
     default:
       break;

@@ -275,14 +275,16 @@ typedef enum {
   PP_PKI_OBJECT_CHAIN,     /* chain.pem */
   PP_PKI_OBJECT_CSR,       /* server.csr */
   PP_PKI_OBJECT_CRL,       /* crl.pem */
+  PP_PKI_OBJECT_KEY,       /* server.key, PEM only, always encrypted PKCS#8 */
 } PpPkiObject;
 
-/* "ca", "server", "chain", "csr", "crl" */
+/* "ca", "server", "chain", "csr", "crl", "key" */
 gboolean pp_pki_object_from_string (const char *str, PpPkiObject *out);
 
 /* One stored object in @format. PKCS#12 only for SERVER (key + chain, with
  * the friendly name) and needs @passphrase; PKCS#7 for CA/SERVER/CHAIN.
- * CSR and CRL export as PEM or DER. */
+ * CSR and CRL export as PEM or DER. KEY needs @passphrase: the server key
+ * leaves the site only encrypted (PBES2 AES-256). */
 GBytes  *pp_pki_export (PpSite           *site,
                         PpPkiObject       object,
                         PpExportFormat    format,
