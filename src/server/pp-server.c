@@ -5,6 +5,7 @@
 #include "pp-server-version.h"
 
 #include <errno.h>
+#include <gio/gunixsocketaddress.h>
 #include <glib/gi18n-lib.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -184,9 +185,9 @@ on_tls_done (GIOStream *stream, PpPeer *peer, const char *reason, const char *re
 {
   PendingConn *pc = user_data;
 
+  pp_request_handshake_event (pc->worker->server, peer, reason, remedy);
   if (stream)
     pp_request_accept (pc->worker, stream, peer, pc->local, pc->remote);
-  pp_request_handshake_event (pc->worker->server, peer, reason, remedy);
   g_object_unref (pc->local);
   g_object_unref (pc->remote);
   g_free (pc);
@@ -294,6 +295,27 @@ worker_set_listener (PpWorker *w, guint site, GSocket *socket)
   g_main_context_invoke (w->context, swap_listener_in_worker, sl);
 }
 
+/* libsoup 3.2 keeps a connection alive only while the server has a
+ * listener (request_finished() checks priv->listeners), and ours come in
+ * through soup_server_accept_iostream(). Give it one nobody can reach: a
+ * Unix socket whose path is removed right after listen(). */
+static void
+add_keepalive_listener (PpWorker *w)
+{
+  g_autofree char *name = g_strdup_printf (".worker-%d-%u.sock", (int) getpid (), w->index);
+  g_autofree char *path = g_build_filename (w->server->site_dir, "run", name, NULL);
+  g_autoptr(GSocket) sock = g_socket_new (G_SOCKET_FAMILY_UNIX, G_SOCKET_TYPE_STREAM,
+                                          G_SOCKET_PROTOCOL_DEFAULT, NULL);
+  g_autoptr(GSocketAddress) addr = g_unix_socket_address_new (path);
+  g_autoptr(GError) error = NULL;
+
+  unlink (path);
+  if (sock == NULL || !g_socket_bind (sock, addr, FALSE, &error) || !g_socket_listen (sock, &error)
+      || !soup_server_listen_socket (w->soup, sock, 0, &error))
+    g_warning ("Connections will not be kept alive: %s", error ? error->message : "no socket");
+  unlink (path);
+}
+
 static gpointer
 worker_main (gpointer data)
 {
@@ -303,6 +325,7 @@ worker_main (gpointer data)
   /* raw-paths: we decode and check request paths ourselves (pp-files.c). */
   w->soup = soup_server_new ("server-header", "phoneprovd/" PACKAGE_VERSION " ", "raw-paths", TRUE, NULL);
   pp_request_setup (w);
+  add_keepalive_listener (w);
   g_mutex_lock (&w->ready_lock);
   w->ready = TRUE;
   g_cond_signal (&w->ready_cond);

@@ -1,0 +1,161 @@
+#!/bin/sh
+# The HTTPS site: mutual TLS with the look-alike vendor PKI. Real peers: the
+# phone simulator, curl --cert, openssl s_client and gnutls-cli.
+. "${SERVER_TEST_LIB:-$(dirname "$0")/lib.sh}"
+
+setup_site
+start_daemon
+u=${https_url%/}
+port=${u##*:}
+ca=$pki/siteca.crt
+ccurl() { # device, then curl arguments
+  d=$1; shift
+  curl -s -m 30 --cacert "$ca" --cert "$pki/$d.crt" --key "$pki/$d.key" "$@"
+}
+
+# Several phones boot completely: bootROM over digest, application over mTLS.
+for d in phone1 phone2 phone3; do
+  mac=$(openssl x509 -in "$pki/$d.crt" -noout -subject | sed -n 's/.*CN *= *\([0-9a-f]*\).*/\1/p')
+  "$PHONESIM" --http "$http_url" --https "$https_url" --cacert "$ca" --cert "$pki/$d.crt" --key "$pki/$d.key" \
+    --user phone --password 'Secr3t-pass' --mac "$mac" --model VVX_400 --firmware 6.4.3.1234 > "$work/sim-$d" 2>&1
+  rc=$?
+  sed 's/^/# /' "$work/sim-$d" | tail -4
+  ok $rc "phone $d ($mac) completes the bootROM and application sequences"
+  ok $([ -s "$site/boot/$mac-app.log" ] && [ -s "$site/boot/$mac-boot.log" ] && [ -s "$site/boot/$mac-phone.cfg" ]; echo $?) \
+    "phone $mac uploaded its boot log, app log and overrides"
+done
+"$PHONESIM" --https "$https_url" --cacert "$ca" --cert "$pki/phone3-chain.crt" --key "$pki/phone3.key" \
+  --mac 0004f2000003 --sequence app -q > "$work/sim-chain" 2>&1
+ok $? "a phone that sends its intermediates is accepted too"
+"$PHONESIM" --https "$https_url" --cacert "$ca" --cert "$pki/noeku.crt" --key "$pki/noeku.key" \
+  --mac 0004f2000004 --sequence app -q > /dev/null 2>&1
+ok $? "a device certificate without Extended Key Usage is accepted"
+
+events > "$work/events"
+grep '"type":"request"' "$work/events" | grep '"site":"https"' | grep '"mac":"0004f2000002"' \
+  | grep '"subject":"CN=0004f2000002,O=Polycom Inc."' | grep '"model":"VVX_400"' | grep '"firmware":"6.4.3.1234"' \
+  | grep -q '"tls_version":"TLS1.3"'
+ok $? "request events carry MAC and subject from the certificate, model/firmware, TLS version"
+grep -q 'CN=0004f2000001,O=Polycom Inc." TLS1.3 TLS_AES_[0-9A-Z_]* HEAD /0004f2000001-app.log' "$site/logs/access.log"
+ok $? "access log lines carry subject, TLS version and cipher"
+
+# Refusals: each with the reason in the events.
+refused() { # device|-, reason fragment, description
+  if [ "$1" = - ]; then
+    code=$(curl -s -m 30 --cacert "$ca" -o /dev/null -w '%{http_code}' "$u/sip.cfg")
+  else
+    code=$(ccurl "$1" -o /dev/null -w '%{http_code}' "$u/sip.cfg")
+  fi
+  ok $([ "$code" = 000 ]; echo $?) "$3: refused by the server (curl got $code)"
+  events | grep '"type":"handshake"' | grep '"result":"refused"' | grep -q "$2"
+  ok $? "$3: logged as: $2"
+}
+refused - 'The phone sent no client certificate' "no client certificate"
+refused untrusted 'which is not in the trust store' "certificate from an untrusted CA"
+refused selfsigned 'is self-signed' "self-signed device certificate"
+refused expired 'expired on 2021-01-01' "expired device certificate"
+refused future 'is not valid before 2040-01-01' "not-yet-valid device certificate"
+refused wrongeku 'lacks clientAuth' "certificate without the clientAuth purpose"
+refused revoked 'has been revoked' "revoked device certificate"
+events | grep '"result":"refused"' | grep 'untrusted\|Rogue' | grep -q '"remedy":"Import the phone vendor'
+ok $? "refusals carry the remedy"
+
+# Expired acceptance is pinned to the genuine Polycom root, which the
+# look-alike hierarchy is not.
+ctl set https.accept-expired-polycom=true
+ctl server reload >/dev/null
+code=$(ccurl expired -o /dev/null -w '%{http_code}' "$u/sip.cfg")
+ok $([ "$code" = 000 ]; echo $?) "accept-expired-polycom does not accept an expired look-alike certificate ($code)"
+ctl set https.accept-expired-polycom=false https.check-crl=false
+ctl server reload >/dev/null
+code=$(ccurl revoked -o /dev/null -w '%{http_code}' "$u/sip.cfg")
+ok $([ "$code" = 200 ]; echo $?) "with https.check-crl=false the CRL is not consulted ($code)"
+ctl set https.check-crl=true
+ctl server reload >/dev/null
+
+# Other real peers.
+printf 'GET /sip.cfg HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n' > "$work/req"
+openssl s_client -connect "127.0.0.1:$port" -CAfile "$ca" -cert "$pki/phone1.crt" -key "$pki/phone1.key" \
+  -verify_return_error -quiet < "$work/req" > "$work/ossl" 2>&1
+grep -q '<sip/>' "$work/ossl"
+ok $? "openssl s_client with a device certificate gets the file"
+openssl s_client -connect "127.0.0.1:$port" -CAfile "$ca" -quiet < "$work/req" > "$work/ossl" 2>&1
+! grep -q '<sip/>' "$work/ossl"
+ok $? "openssl s_client without a certificate gets nothing"
+openssl s_client -connect "127.0.0.1:$port" -CAfile "$ca" -cert "$pki/phone1.crt" -key "$pki/phone1.key" \
+  -tls1_2 -cipher 'AES128-SHA:@SECLEVEL=0' -quiet < "$work/req" > "$work/ossl" 2>&1
+grep -q '<sip/>' "$work/ossl"
+ok $? "compatible profile: TLS 1.2 with RSA key exchange AES128-SHA (old firmware) works"
+gnutls-cli --x509cafile "$ca" --x509certfile "$pki/phone2.crt" --x509keyfile "$pki/phone2.key" \
+  --port "$port" 127.0.0.1 < "$work/req" > "$work/gtls" 2>&1
+grep -q '<sip/>' "$work/gtls"
+ok $? "gnutls-cli with a device certificate gets the file"
+gnutls-cli --x509cafile "$ca" --x509certfile "$pki/phone2.crt" --x509keyfile "$pki/phone2.key" \
+  --priority 'NORMAL:-VERS-ALL:+VERS-TLS1.0:-KX-ALL:+RSA:%NO_SESSION_HASH' \
+  --port "$port" 127.0.0.1 < "$work/req" > "$work/gtls" 2>&1
+grep -q '<sip/>' "$work/gtls"
+ok $? "compatible profile: a TLS 1.0 phone with RSA key exchange is served"
+grep -q 'CN=0004f2000002,O=Polycom Inc." TLS1.0 TLS_RSA_WITH_AES_[0-9]*_CBC_SHA GET /sip.cfg' "$site/logs/access.log"
+ok $? "the TLS 1.0 request is logged with its version and cipher"
+gnutls-cli --x509cafile "$ca" --x509certfile "$pki/phone2.crt" --x509keyfile "$pki/phone2.key" \
+  --priority 'NORMAL:-VERS-ALL:+VERS-SSL3.0' --port "$port" 127.0.0.1 < "$work/req" > "$work/gtls" 2>&1
+! grep -q '<sip/>' "$work/gtls"
+ok $? "SSL 3.0 is never accepted"
+
+ctl set https.profile=modern
+ctl server reload >/dev/null
+gnutls-cli --x509cafile "$ca" --x509certfile "$pki/phone2.crt" --x509keyfile "$pki/phone2.key" \
+  --priority 'NORMAL:-VERS-ALL:+VERS-TLS1.0:+VERS-TLS1.1' --port "$port" 127.0.0.1 < "$work/req" > "$work/gtls" 2>&1
+! grep -q '<sip/>' "$work/gtls"
+ok $? "modern profile: TLS 1.0/1.1 are refused"
+events | grep '"result":"refused"' | grep -q 'https.profile=compatible'
+ok $? "the refusal says to use the compatible profile"
+openssl s_client -connect "127.0.0.1:$port" -CAfile "$ca" -cert "$pki/phone1.crt" -key "$pki/phone1.key" \
+  -tls1_2 -cipher 'AES128-SHA:@SECLEVEL=0' -quiet < "$work/req" > "$work/ossl" 2>&1
+! grep -q '<sip/>' "$work/ossl"
+ok $? "modern profile: RSA key exchange is refused"
+gnutls-cli --x509cafile "$ca" --x509certfile "$pki/phone2.crt" --x509keyfile "$pki/phone2.key" \
+  --priority 'NORMAL:-VERS-ALL:+VERS-TLS1.2' --port "$port" 127.0.0.1 < "$work/req" > "$work/gtls" 2>&1
+grep -q '<sip/>' "$work/gtls"
+ok $? "modern profile: TLS 1.2 with ECDHE works"
+ctl set https.profile=compatible
+ctl server reload >/dev/null
+
+# Session resumption: the second connection resumes and keeps the identity.
+gnutls-cli --resume --x509cafile "$ca" --x509certfile "$pki/phone1.crt" --x509keyfile "$pki/phone1.key" \
+  --port "$port" 127.0.0.1 < /dev/null > "$work/resume" 2>&1
+grep -q 'This is a resumed session' "$work/resume"
+ok $? "TLS sessions resume (session tickets)"
+
+# Client certificates optional / off, and the MAC binding.
+ctl set https.client-certs=optional
+ctl server reload >/dev/null
+code=$(curl -s -m 30 --cacert "$ca" -o /dev/null -w '%{http_code}' "$u/sip.cfg")
+ok $([ "$code" = 200 ]; echo $?) "client-certs=optional: no certificate is served ($code)"
+code=$(ccurl untrusted -o /dev/null -w '%{http_code}' "$u/sip.cfg")
+ok $([ "$code" = 000 ]; echo $?) "client-certs=optional: a bad certificate is still refused ($code)"
+ctl set https.client-certs=required https.bind-mac=true
+ctl server reload >/dev/null
+code=$(ccurl phone1 -o /dev/null -w '%{http_code}' "$u/0004f2000001-phone.cfg")
+ok $([ "$code" = 200 ]; echo $?) "bind-mac: a phone reads its own file ($code)"
+code=$(ccurl phone1 -o /dev/null -w '%{http_code}' "$u/0004f2000002-phone.cfg")
+ok $([ "$code" = 403 ]; echo $?) "bind-mac: a phone cannot read another phone's file ($code)"
+echo evil > "$work/evil"
+code=$(ccurl phone1 -T "$work/evil" -o /dev/null -w '%{http_code}' "$u/0004f2000002-phone.cfg")
+ok $([ "$code" = 403 ] && ! grep -q evil "$site/boot/0004f2000002-phone.cfg"; echo $?) \
+  "bind-mac: a phone cannot overwrite another phone's overrides ($code)"
+code=$(ccurl phone1 -o /dev/null -w '%{http_code}' "$u/sip.cfg")
+ok $([ "$code" = 200 ]; echo $?) "bind-mac: shared files stay readable ($code)"
+events | grep -q 'may not read “0004f2000002-phone.cfg”'
+ok $? "bind-mac refusals are explained"
+
+# Chunked upload over the limit (no Content-Length to refuse early).
+ctl set https.bind-mac=false boot.upload-max-bytes=4096
+ctl server reload >/dev/null
+head -c 100000 /dev/urandom > "$work/big"
+code=$(ccurl phone1 -H 'Transfer-Encoding: chunked' -T "$work/big" -o /dev/null -w '%{http_code}' "$u/0004f2000001-calls.xml")
+ok $([ "$code" = 413 ] && [ ! -e "$site/boot/0004f2000001-calls.xml" ]; echo $?) "an oversized chunked upload is refused with 413 ($code)"
+leftovers=$(ls -A "$site/boot" | grep -c '^\.')
+ok $([ "$leftovers" = 0 ]; echo $?) "and leaves no temporary file ($leftovers)"
+
+finish
