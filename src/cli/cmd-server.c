@@ -4,6 +4,7 @@
 #include "pp-cli.h"
 #include "pp-control-client.h"
 #include "pp-error.h"
+#include "pp-expiry.h"
 
 #include <glib/gi18n.h>
 #include <stdio.h>
@@ -30,6 +31,18 @@ member_str (JsonObject *o, const char *name)
          ? json_node_get_string (n) : NULL;
 }
 
+/* Expiry warnings (issue 7) from the site directory itself, so they show
+ * even when the daemon is down. */
+static void
+print_expiry_warnings (PpCliContext *ctx, FILE *out)
+{
+  g_autoptr(PpSite) site = pp_site_open (ctx->site_dir, NULL);
+  g_autoptr(GPtrArray) warnings = site ? pp_expiry_check (site, 0, PP_EXPIRY_WARN_DAYS) : NULL;
+
+  for (guint i = 0; warnings && i < warnings->len; i++)
+    fprintf (out, _("  warning: %s\n"), ((PpExpiryWarning *) warnings->pdata[i])->message);
+}
+
 static int
 cmd_status (PpCliContext *ctx, int argc, char **argv)
 {
@@ -49,11 +62,15 @@ cmd_status (PpCliContext *ctx, int argc, char **argv)
   client = pp_control_client_new (ctx->site_dir);
   status = pp_control_client_status (client, NULL, &error);
   if (status == NULL)
-    return pp_cli_fail (error);
+    {
+      print_expiry_warnings (ctx, stderr);
+      return pp_cli_fail (error);
+    }
   if (json || ctx->json)
     {
       g_autofree char *text = json_to_string (status, TRUE);
       printf ("%s\n", text);
+      print_expiry_warnings (ctx, stderr);
       return PP_CLI_OK;
     }
   root = json_node_get_object (status);
@@ -76,6 +93,7 @@ cmd_status (PpCliContext *ctx, int argc, char **argv)
   errors = json_object_get_array_member (root, "errors");
   for (guint i = 0; errors && i < json_array_get_length (errors); i++)
     printf (_("  problem: %s\n"), json_array_get_string_element (errors, i));
+  print_expiry_warnings (ctx, stdout);
   return PP_CLI_OK;
 }
 

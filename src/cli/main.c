@@ -13,6 +13,7 @@ static const PpCliCommand *const command_tables[] = {
   pp_cli_pki_commands,
   pp_cli_trust_commands,
   pp_cli_server_commands,
+  pp_cli_report_commands,
 };
 
 static void

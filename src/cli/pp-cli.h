@@ -44,5 +44,6 @@ extern const PpCliCommand pp_cli_bundle_commands[];
 extern const PpCliCommand pp_cli_pki_commands[];
 extern const PpCliCommand pp_cli_trust_commands[];
 extern const PpCliCommand pp_cli_server_commands[];
+extern const PpCliCommand pp_cli_report_commands[];
 
 G_END_DECLS

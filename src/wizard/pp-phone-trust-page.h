@@ -1,6 +1,7 @@
 #pragma once
 
 #include "pp-page.h"
+#include "pp-phone-config.h"
 
 G_BEGIN_DECLS
 
@@ -10,13 +11,7 @@ G_BEGIN_DECLS
 #define PP_TYPE_PHONE_TRUST_PAGE (pp_phone_trust_page_get_type ())
 G_DECLARE_FINAL_TYPE (PpPhoneTrustPage, pp_phone_trust_page, PP, PHONE_TRUST_PAGE, PpPage)
 
-#define PP_PHONE_CA_FILE "phoneprov-ca.crt"
-#define PP_PHONE_CONFIG_FILE "phoneprov-https.cfg"
-
-/* The root the phone must trust: the local CA, or the self-signed top of
- * the installed chain (outside CA). PEM, or NULL. */
-GBytes *pp_site_get_root_for_phones (PpSite *site);
-/* "host" or "host:port" phones use for the HTTP/HTTPS site. */
-char   *pp_site_phone_address (PpSite *site, gboolean https);
+/* pp_site_get_root_for_phones(), pp_site_phone_address() and the config
+ * file generator moved to src/core/pp-phone-config.h for the site report. */
 
 G_END_DECLS
