@@ -157,6 +157,7 @@ fi
 # ---- servers ---------------------------------------------------------------
 port_of () { case $1 in phoneprovd) echo $port_base ;; nginx) echo $((port_base + 1)) ;; apache) echo $((port_base + 2)) ;; esac; }
 declare -A server_pid
+failed_runs=0
 
 # The site every server is configured from: a phoneprovd site directory with
 # the benchmark's certificates and boot files. nginx and Apache run the
@@ -278,8 +279,10 @@ run_one () {
   t1=$(tree_ticks "${server_pid[$s]}")
   if [ -z "$line" ]; then
     echo "run-bench.sh: pp-bench produced no result against $s" >&2
+    failed_runs=$((failed_runs + 1))
     return 0
   fi
+  [[ $line == *" errors=0 "* ]] || failed_runs=$((failed_runs + 1))
   printf '%s\t%s\t%s\t%s\t%s server_cpu_s=%s rss_kb=%s load=%s\n' "$mode" "$scen" "$round" "$s" \
     "${line#RESULT }" "$(awk -v t=$((t1 - t0)) -v hz="$(getconf CLK_TCK)" 'BEGIN{printf "%.3f", t/hz}')" \
     "$(tree_hwm "${server_pid[$s]}")" "$(cut -d' ' -f1 /proc/loadavg)" >> "$results"
@@ -310,3 +313,7 @@ done
 [ -n "$out" ] && cp "$results" "$out"
 echo
 python3 "$here/bench-table.py" "$results"
+if [ "$failed_runs" -gt 0 ]; then
+  echo "run-bench.sh: $failed_runs run(s) had failed phones or no result (see the errors column)" >&2
+  exit 1
+fi
