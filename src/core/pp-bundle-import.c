@@ -111,12 +111,14 @@ check_header (Import *im, struct archive_entry *e, const PpBundleMember **out, G
   if (g_hash_table_contains (im->seen, path))
     return refuse (error, PP_ERROR_INVALID, _("The bundle contains “%s” twice."), path);
   size = archive_entry_size_is_set (e) ? (guint64) archive_entry_size (e) : m->size;
-  if (size > member_max || m->size > member_max
-      || (is_small_member (path) && (size > PP_BUNDLE_SMALL_MAX || m->size > PP_BUNDLE_SMALL_MAX)))
+  /* Configuration and certificates are small; only firmware is large. */
+  if (is_small_member (path))
+    member_max = MIN (member_max, PP_BUNDLE_SMALL_MAX);
+  if (size > member_max || m->size > member_max)
     return refuse (error, PP_ERROR_INVALID,
                    _("The bundle member “%s” is %" G_GUINT64_FORMAT " bytes, more than the %" G_GUINT64_FORMAT
                      " bytes such a file may have."),
-                   path, MAX (size, m->size), is_small_member (path) ? (guint64) PP_BUNDLE_SMALL_MAX : member_max);
+                   path, MAX (size, m->size), member_max);
   if (size != m->size)
     return refuse (error, PP_ERROR_INVALID,
                    _("The bundle member “%s” is %" G_GUINT64_FORMAT " bytes, but the manifest says %" G_GUINT64_FORMAT
@@ -215,6 +217,7 @@ read_manifest (Import *im, struct archive *a, GError **error)
   struct archive_entry *e;
   g_autoptr(GByteArray) data = g_byte_array_new ();
   guint8 buf[16384];
+  g_autoptr(GError) local = NULL;
   int r = archive_read_next_header (a, &e);
 
   if (r != ARCHIVE_OK && r != ARCHIVE_WARN)
@@ -238,9 +241,9 @@ read_manifest (Import *im, struct archive *a, GError **error)
       if (data->len > PP_BUNDLE_MANIFEST_MAX)
         return refuse (error, PP_ERROR_INVALID, _("The bundle’s manifest.json is too large to be one."));
     }
-  im->manifest = pp_bundle_manifest_parse ((const char *) data->data, data->len, error);
+  im->manifest = pp_bundle_manifest_parse ((const char *) data->data, data->len, &local);
   if (im->manifest == NULL)
-    return FALSE;
+    return refuse (error, local->code, "%s", local->message);
   for (guint i = 0; i < im->manifest->members->len; i++)
     im->total += ((PpBundleMember *) g_ptr_array_index (im->manifest->members, i))->size;
   if (im->total > (im->options->max_total_bytes ? im->options->max_total_bytes : DEFAULT_TOTAL_MAX))
@@ -248,6 +251,20 @@ read_manifest (Import *im, struct archive *a, GError **error)
                    _("The bundle would unpack to %" G_GUINT64_FORMAT " bytes, more than this import allows."),
                    im->total);
   return TRUE;
+}
+
+static gboolean
+looks_gzipped (const char *file)
+{
+  guint8 magic[2] = { 0, 0 };
+  FILE *f = fopen (file, "rb");
+  gboolean gz;
+
+  if (f == NULL)
+    return FALSE;
+  gz = fread (magic, 1, 2, f) == 2 && magic[0] == 0x1f && magic[1] == 0x8b;
+  fclose (f);
+  return gz;
 }
 
 static gboolean
@@ -262,8 +279,14 @@ extract_all (Import *im, GError **error)
   if (archive_read_open_filename (a, im->file, PP_BUNDLE_BLOCK) != ARCHIVE_OK)
     {
       int saved = archive_errno (a);
-      ok = refuse (error, saved == ENOENT ? PP_ERROR_NOT_FOUND : PP_ERROR_INVALID,
-                   _("Could not open the bundle “%s”: %s."), im->file, archive_error_string (a));
+      if (saved == ENOENT || saved == EACCES || saved == EISDIR)
+        ok = refuse (error, saved == ENOENT ? PP_ERROR_NOT_FOUND : PP_ERROR_IO,
+                     _("Could not open the bundle “%s”: %s."), im->file, g_strerror (saved));
+      else if (looks_gzipped (im->file))
+        ok = damaged (im, a, error);
+      else
+        ok = refuse (error, PP_ERROR_INVALID,
+                     _("“%s” is not a phoneprov bundle (a .tar.gz file): %s."), im->file, archive_error_string (a));
       archive_read_free (a);
       return ok;
     }

@@ -230,7 +230,7 @@ pp_bundle_manifest_parse (const char *data, gsize len, GError **error)
         {
           g_set_error (error, PP_ERROR, PP_ERROR_INVALID,
                        _("The bundle’s manifest lists the unsafe path “%s” (absolute, “..” or odd characters). "
-                         "The bundle was tampered with; nothing was imported."), path ? path : "");
+                         "The bundle was tampered with."), path ? path : "");
           return NULL;
         }
       if (!is_sha256_hex (sha) || size < 0)

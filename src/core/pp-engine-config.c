@@ -139,6 +139,12 @@ pp_engine_patterns_to_regex (const char * const *patterns)
   return g_string_free (re, FALSE);
 }
 
+static int
+compare_names (gconstpointer a, gconstpointer b)
+{
+  return strcmp (*(const char * const *) a, *(const char * const *) b);
+}
+
 /* Both engines want the trust store as one file: concatenate pki/trust/. */
 static gboolean
 collect_trust (PpEngineGen *gen, GError **error)
@@ -153,7 +159,7 @@ collect_trust (PpEngineGen *gen, GError **error)
   while (d && (name = g_dir_read_name (d)))
     if (name[0] != '.')
       g_ptr_array_add (names, g_strdup (name));
-  g_ptr_array_sort (names, (GCompareFunc) g_strcmp0);
+  g_ptr_array_sort (names, compare_names);
 
   for (guint i = 0; i < names->len; i++)
     {
