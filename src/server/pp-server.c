@@ -110,12 +110,15 @@ open_listen_fd (const char *address, guint port, gboolean reuseport, GError **er
       int e = errno;
       close (fd);
       if (e == EACCES && port < 1024)
-        g_set_error (error, PP_ERROR, PP_ERROR_PERMISSION,
+        {
+          g_autofree char *exe = g_file_read_link ("/proc/self/exe", NULL);
+          g_set_error (error, PP_ERROR, PP_ERROR_PERMISSION,
                      _("Port %u is privileged and phoneprovd may not listen on it. Either run phoneprovd as root "
                        "(or as the installed systemd service, which has the capability), or give the program the "
                        "capability with “sudo setcap cap_net_bind_service=+ep %s”, or choose ports above 1023 "
                        "(for example “phoneprovctl set http.port=8080 https.port=8443”)."),
-                     port, "$(command -v phoneprovd)");
+                     port, exe ? exe : "phoneprovd");
+        }
       else if (e == EADDRINUSE)
         g_set_error (error, PP_ERROR, PP_ERROR_EXISTS,
                      _("Port %u on %s is already in use by another program. Stop that program or choose "
