@@ -326,11 +326,43 @@ cmd_export (PpCliContext *ctx, int argc, char **argv)
   return PP_CLI_OK;
 }
 
+static int
+cmd_cert_import (PpCliContext *ctx, int argc, char **argv)
+{
+  g_autofree char *pass_file = NULL;
+  const GOptionEntry entries[] = {
+    PASSPHRASE_ENTRY (pass_file),
+    { NULL }
+  };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PpSite) site = NULL;
+  g_autofree char *pass = NULL, *data = NULL;
+  gsize len = 0;
+
+  if (!pp_cli_parse (&argc, &argv, entries, "FILE",
+                     _("Import a server key with its certificate (PKCS #12/PFX, or PEM with key and chain).")))
+    return PP_CLI_USAGE;
+  if (argc != 2)
+    return pp_cli_usage (_("cert import needs exactly one FILE."));
+  pass = pp_cli_read_passphrase (pass_file, &error);
+  if (error)
+    return pp_cli_fail (error);
+  site = pp_cli_open_site (ctx);
+  if (site == NULL)
+    return PP_CLI_ERROR;
+  if (!pp_file_read (argv[1], 4 * 1024 * 1024, &data, &len, &error)
+      || !pp_server_identity_import (site, data, len, pass, &error))
+    return pp_cli_fail (error);
+  printf (_("Imported the server key and certificate.\n"));
+  return PP_CLI_OK;
+}
+
 const PpCliCommand pp_cli_pki_commands[] = {
   { "ca init", "--cn NAME [--dn-suffix DN] [--days N] [--key-type T]", N_("Create the local root CA"), cmd_ca_init },
   { "ca sign", "[--csr FILE] [--template T]", N_("Issue a certificate (no --csr: sign and install the server request)"), cmd_ca_sign },
   { "ca list", NULL, N_("List certificates the CA issued"), cmd_ca_list },
   { "csr new", "--cn FQDN [--dns NAME] [--ip ADDR] …", N_("Create the server key and request"), cmd_csr_new },
+  { "cert import", "FILE [--passphrase-file F]", N_("Import a server key and certificate (PFX/PKCS #12, PEM)"), cmd_cert_import },
   { "crl", "[--revoke SERIAL]", N_("Revoke a certificate, regenerate the CRL"), cmd_crl },
   { "export", "ca|server|chain|csr|crl|key [--format F]", N_("Export PEM, DER, PKCS #7 or PKCS #12"), cmd_export },
   { NULL }

@@ -270,8 +270,12 @@ import_pem (PpImport *imp, const char *data, gsize len, const char *passphrase, 
       if (begin == NULL)
         break;
       label_end = g_strstr_len (begin + 11, end - (begin + 11), "-----");
-      if (label_end == NULL)
-        break;
+      if (label_end == NULL || label_end - (begin + 11) > 64)
+        {
+          g_set_error (error, PP_ERROR, PP_ERROR_INVALID,
+                       _("The PEM data has a damaged “-----BEGIN” line. Get a fresh copy of the file."));
+          return FALSE;
+        }
       label = g_strndup (begin + 11, (gsize) (label_end - (begin + 11)));
       end_marker = g_strdup_printf ("-----END %s-----", label);
       stop = g_strstr_len (label_end, end - label_end, end_marker);

@@ -497,6 +497,82 @@ pp_server_cert_install (PpSite *site, const void *data, gsize len, GError **erro
 }
 
 gboolean
+pp_server_identity_import (PpSite *site, const void *data, gsize len, const char *passphrase, GError **error)
+{
+  g_autoptr(PpImport) imp = pp_import_data (data, len, passphrase, error);
+  g_autoptr(GPtrArray) pool = NULL;
+  g_autoptr(PpX509Crt) ca = load_first_cert (site, PP_CA_CRT);
+  g_autofree char *key_pem = NULL;
+  gnutls_x509_crt_t leaf = NULL;
+  const Slot *slot;
+  time_t to;
+
+  if (imp == NULL)
+    {
+      g_prefix_error (error, _("Cannot import the server identity: "));
+      return FALSE;
+    }
+  if (imp->key == NULL)
+    {
+      g_set_error (error, PP_ERROR, PP_ERROR_INVALID,
+                   _("The file holds no private key. To install only a certificate for the pending request, use “cert install”."));
+      return FALSE;
+    }
+  for (guint i = 0; i < imp->certs->len && leaf == NULL; i++)
+    if (pp_cert_matches_key (imp->certs->pdata[i], imp->key))
+      leaf = imp->certs->pdata[i];
+  if (leaf == NULL)
+    {
+      g_set_error (error, PP_ERROR, PP_ERROR_MISMATCH,
+                   _("The file holds a private key but no certificate for it; export the identity again with its certificate."));
+      return FALSE;
+    }
+  if (pp_cert_is_ca (leaf))
+    {
+      g_set_error (error, PP_ERROR, PP_ERROR_INVALID,
+                   _("The certificate with this key is a CA certificate, not a server certificate."));
+      return FALSE;
+    }
+  to = gnutls_x509_crt_get_expiration_time (leaf);
+  if (to != (time_t) -1 && to < time (NULL))
+    {
+      g_set_error (error, PP_ERROR, PP_ERROR_INVALID,
+                   _("The server certificate in the file has already expired; get a new one."));
+      return FALSE;
+    }
+  /* An ECDSA identity goes beside an installed RSA one (the second
+   * identity); otherwise it is the primary identity. */
+  slot = &slots[0];
+  if (gnutls_x509_privkey_get_pk_algorithm (imp->key) == GNUTLS_PK_ECDSA)
+    {
+      g_autoptr(PpX509Privkey) cur = load_key (site, PP_SRV_KEY);
+      if (cur && gnutls_x509_privkey_get_pk_algorithm (cur) == GNUTLS_PK_RSA)
+        slot = &slots[1];
+    }
+  key_pem = pp_export_key_pkcs8 (imp->key, NULL, error);
+  if (key_pem == NULL)
+    return FALSE;
+  pool = g_ptr_array_new ();
+  for (guint i = 0; i < imp->certs->len; i++)
+    g_ptr_array_add (pool, imp->certs->pdata[i]);
+  if (ca)
+    g_ptr_array_add (pool, ca);
+  {
+    g_autoptr(GPtrArray) chain = build_chain (leaf, pool);
+    g_autoptr(GBytes) chain_pem = pp_export_certs ((gnutls_x509_crt_t *) chain->pdata, chain->len, PP_EXPORT_PEM, error);
+    g_autofree char *leaf_pem = chain_pem ? pp_cert_to_pem (leaf, error) : NULL;
+    gboolean ok;
+    if (leaf_pem == NULL)
+      return FALSE;
+    ok = pp_pki_write (site, slot->key, key_pem, strlen (key_pem), TRUE, error)
+         && pp_pki_write (site, slot->chain, g_bytes_get_data (chain_pem, NULL), g_bytes_get_size (chain_pem), FALSE, error)
+         && pp_pki_write (site, slot->crt, leaf_pem, strlen (leaf_pem), FALSE, error);
+    explicit_bzero (key_pem, strlen (key_pem));
+    return ok;
+  }
+}
+
+gboolean
 pp_ca_sign_pending (PpSite *site, guint days, const char *ca_passphrase, GError **error)
 {
   g_autoptr(PpX509Crt) ca = NULL;

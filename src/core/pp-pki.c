@@ -471,7 +471,11 @@ copy_sans (gnutls_x509_crt_t crt, gnutls_x509_crq_t crq, gboolean cn_as_san, GEr
       gboolean present = FALSE;
       for (guint i = 0; i < dns->len; i++)
         present |= g_ascii_strcasecmp (dns->pdata[i], cn) == 0;
-      if (!present && g_hostname_is_ip_address (cn) == FALSE && cn_size > 0)
+      /* Only a CN that is a host name becomes a DNS SAN ("Example Phone"
+       * from a foreign request would be an invalid dNSName). */
+      gboolean host = cn_size > 0 && strspn (cn, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-.") == cn_size
+                      && strchr (cn, '.') != NULL && !g_hostname_is_ip_address (cn);
+      if (!present && host)
         {
           ret = gnutls_x509_crt_set_subject_alt_name (crt, GNUTLS_SAN_DNSNAME, cn, (unsigned) cn_size, GNUTLS_FSAN_APPEND);
           if (ret < 0)

@@ -267,6 +267,17 @@ gboolean pp_server_cert_install (PpSite      *site,
                                  gsize        len,
                                  GError     **error);
 
+/* Import a whole server identity made elsewhere (a .pfx exported from IIS,
+ * a PEM with key and chain): the key and the certificate that belongs to it
+ * replace the installed identity; an ECDSA identity goes beside an installed
+ * RSA one (server-ecdsa.*) instead.
+ * A pending request is left alone. Nothing changes on error. */
+gboolean pp_server_identity_import (PpSite      *site,
+                                    const void  *data,
+                                    gsize        len,
+                                    const char  *passphrase,
+                                    GError     **error);
+
 /* ---- exports for phoneprovctl export and the wizard ----------------------- */
 
 typedef enum {

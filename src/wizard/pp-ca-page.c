@@ -178,6 +178,8 @@ static void
 pp_ca_page_init (PpCaPage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  /* GtkBuilder sets active-id before it adds the items. */
+  gtk_combo_box_set_active_id (GTK_COMBO_BOX (self->key_combo), pp_key_type_to_string (PP_KEY_TYPE_DEFAULT));
   g_signal_connect_swapped (self->cn_entry, "changed", G_CALLBACK (update_preview), self);
   g_signal_connect_swapped (self->suffix_entry, "changed", G_CALLBACK (update_preview), self);
 }

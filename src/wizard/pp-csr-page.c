@@ -267,6 +267,8 @@ pp_csr_page_init (PpCsrPage *self)
   GtkWidget *entries[7];
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  /* GtkBuilder sets active-id before it adds the items. */
+  gtk_combo_box_set_active_id (GTK_COMBO_BOX (self->key_combo), pp_key_type_to_string (PP_KEY_TYPE_DEFAULT));
   entries[0] = self->friendly_entry; entries[1] = self->o_entry; entries[2] = self->ou_entry;
   entries[3] = self->cn_entry; entries[4] = self->c_entry; entries[5] = self->st_entry; entries[6] = self->l_entry;
   for (guint i = 0; i < G_N_ELEMENTS (entries); i++)

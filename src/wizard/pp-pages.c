@@ -2,6 +2,8 @@
 #include "pp-pages.h"
 #include "pp-boot-page.h"
 #include "pp-empty-page.h"
+#include "pp-summary-page.h"
+#include "pp-monitor-page.h"
 #include "pp-mtls-page.h"
 #include "pp-trust-page.h"
 #include "pp-phone-trust-page.h"
@@ -25,8 +27,8 @@ static const PpPageInfo pages[] = {
   { "phone-trust", N_("Phone trusts the server"), N_("Installing the Root CA Certificate on the Phone"), pp_phone_trust_page_get_type },
   { "trust", N_("Trust the phones"), N_("Installing the Polycom Root CA Certificate"), pp_trust_page_get_type },
   { "mtls", N_("Require client certificates"), N_("Enabling Mutual TLS"), pp_mtls_page_get_type },
-  { "monitor", N_("Monitor"), N_("Troubleshooting"), pp_empty_page_get_type },
-  { "summary", N_("Summary"), N_("Export and report"), pp_empty_page_get_type },
+  { "monitor", N_("Monitor"), N_("Troubleshooting"), pp_monitor_page_get_type },
+  { "summary", N_("Summary"), N_("Export and report"), pp_summary_page_get_type },
 };
 
 const PpPageInfo *

@@ -258,6 +258,28 @@ test_pkcs12 (Fx *fx, gconstpointer user_data)
   assert_contains (out, "CN = prov.example.com");
   assert_contains (out, "CN = Test Phone CA");
 
+  /* Another site imports the identity (as from an IIS .pfx); a wrong
+   * passphrase changes nothing. */
+  {
+    Fx other = { .tmp = fx->tmp, .site = g_build_filename (fx->tmp, "other", NULL) };
+    g_autofree char *bad = path (fx, "badp12"), *e = NULL, *o3 = NULL;
+    g_autofree char *ocrt = g_build_filename (other.site, "pki", "server", "server.crt", NULL);
+    g_autofree char *ochain = g_build_filename (other.site, "pki", "server", "chain.pem", NULL);
+    g_autoptr(GHashTable) before = NULL;
+    CTL_OK (&other, "init");
+    write_file (bad, "nope\n", 5);
+    before = snapshot (&other);
+    g_assert_cmpint (ctl (&other, NULL, &e, "cert", "import", legacy, "--passphrase-file", bad, NULL), ==, 1);
+    assert_contains (e, "passphrase");
+    assert_unchanged (&other, before);
+    CTL_OK (&other, "cert", "import", legacy, "--passphrase-file", pw);
+    g_assert_cmpint (run (&o3, NULL, "certtool", "--verify-chain", "--infile", ochain, NULL), ==, 0);
+    {
+      g_autofree char *mine = site_path (fx, "pki/server/server.crt");
+      g_assert_cmpint (run (NULL, NULL, "cmp", ocrt, mine, NULL), ==, 0);
+    }
+    g_free (other.site);
+  }
   /* The server key leaves only encrypted. */
   {
     g_autofree char *k = path (fx, "server.key.enc"), *o2 = NULL, *e2 = NULL;
