@@ -17,7 +17,7 @@ struct _PpCertDetails {
   char       *verified_by;
   GDateTime  *expires;
   GDateTime  *activates;
-  GPtrArray  *purposes;     /* char*, NULL-terminated */
+  GPtrArray  *purposes;     /* char*, kept NULL-terminated by GLib */
   GHashTable *subject;      /* oid -> first value */
   GHashTable *fingerprints; /* "sha256" -> hex */
 };
@@ -139,7 +139,7 @@ static void
 pp_cert_details_init (PpCertDetails *self)
 {
   self->sections = g_ptr_array_new_with_free_func ((GDestroyNotify) section_free);
-  self->purposes = g_ptr_array_new_with_free_func (g_free);
+  self->purposes = g_ptr_array_new_null_terminated (0, g_free, TRUE);
   self->subject = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->fingerprints = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_free);
 }
@@ -591,10 +591,9 @@ GDateTime *pp_cert_details_get_activates (PpCertDetails *self) { return self->ac
 const char * const *
 pp_cert_details_get_purposes (PpCertDetails *self)
 {
-  /* Keep the array NULL-terminated without exposing the terminator in len. */
-  g_ptr_array_add (self->purposes, NULL);
-  g_ptr_array_set_size (self->purposes, self->purposes->len - 1);
-  return (const char * const *) self->purposes->pdata;
+  static const char * const none[] = { NULL };
+  /* An empty array may have no storage at all. */
+  return self->purposes->pdata ? (const char * const *) self->purposes->pdata : none;
 }
 
 const char *

@@ -159,6 +159,8 @@ test_details_model (void)
   g_assert_true (pp_polycom_fingerprint_is_genuine (pp_cert_details_get_fingerprint (d, "sha256")));
   g_assert_nonnull (pp_cert_details_find_section (d, "extension:2.5.29.19"));
   g_assert_cmpint (g_date_time_get_year (pp_cert_details_get_expires (d)), ==, 2044);
+  g_assert_nonnull (pp_cert_details_get_purposes (d));
+  g_assert_cmpstr (pp_cert_details_get_verified_by (d), ==, "Polycom Root CA (self-signed)");
 }
 
 /* Import decides by content: OpenSSL-made files in every form, with names

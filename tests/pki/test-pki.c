@@ -512,6 +512,16 @@ test_async (Fx *fx, gconstpointer user_data)
     g_assert_no_error (error);
     assert_contains (crt, "BEGIN CERTIFICATE");
     g_clear_object (&w.res);
+    {
+      g_autoptr(PpCertDetails) d = pp_cert_details_new_from_data (crt, strlen (crt), &error);
+      const char * const *purposes;
+      g_assert_no_error (error);
+      purposes = pp_cert_details_get_purposes (d);
+      g_assert_cmpstr (purposes[0], ==, "Server Authentication");
+      g_assert_null (purposes[1]);
+      g_assert_cmpstr (pp_cert_details_get_identity (d), ==, "async.example.com");
+      g_assert_cmpstr (pp_cert_details_get_verified_by (d), ==, "Async CA");
+    }
   }
   pp_ca_sign_pending_async (site, 10, NULL, NULL, on_done, &w);
   g_assert_true (pp_ca_sign_pending_finish (site, wait_result (&w), &error));
