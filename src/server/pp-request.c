@@ -8,7 +8,28 @@
 #include <string.h>
 
 #define PEER_KEY "pp-peer"
+#define CONN_KEY "pp-conn"
 #define STATE_KEY "pp-request"
+/* A request's headers (and the wait for the next request on a kept-alive
+ * connection) must arrive within this time; a body must move at least
+ * BODY_MIN_BYTES per BODY_WINDOW_S. Phones send small requests quickly;
+ * slowloris clients do not. */
+#define HEADER_TIMEOUT_S 10
+#define BODY_WINDOW_S 10
+#define BODY_MIN_BYTES 4096
+
+/* The connection's stream, so a timeout can close it under libsoup. */
+typedef struct {
+  GWeakRef stream;
+} Conn;
+
+static void
+conn_free (gpointer data)
+{
+  Conn *c = data;
+  g_weak_ref_clear (&c->stream);
+  g_free (c);
+}
 
 typedef struct {
   PpConfig *config;
@@ -20,12 +41,28 @@ typedef struct {
   guint64   bytes;
   PpUpload *upload;
   gboolean  uploaded;
+  GSource  *deadline;
+  guint64   window_bytes;
+  Conn     *conn;       /* owned by the remote address object */
+  GSocketAddress *remote;
 } RequestState;
+
+static void
+clear_deadline (RequestState *st)
+{
+  if (st->deadline)
+    {
+      g_source_destroy (st->deadline);
+      g_clear_pointer (&st->deadline, g_source_unref);
+    }
+}
 
 static void
 request_state_free (gpointer data)
 {
   RequestState *st = data;
+  clear_deadline (st);
+  g_clear_object (&st->remote);
   pp_upload_free (st->upload);
   g_clear_pointer (&st->config, pp_config_unref);
   g_clear_pointer (&st->peer, pp_peer_unref);
@@ -107,6 +144,63 @@ on_got_chunk (SoupServerMessage *msg, GBytes *chunk, gpointer user_data)
 
   if (st && st->upload)
     pp_upload_write (st->upload, data, len);
+  if (st)
+    st->window_bytes += len;
+}
+
+static gboolean
+on_deadline (gpointer user_data)
+{
+  SoupServerMessage *msg = user_data;
+  RequestState *st = get_state (msg);
+  g_autoptr(GIOStream) stream = NULL;
+
+  if (st->deadline && st->window_bytes >= BODY_MIN_BYTES)
+    {
+      /* The body is moving: give it another window. */
+      st->window_bytes = 0;
+      return G_SOURCE_CONTINUE;
+    }
+  g_clear_pointer (&st->deadline, g_source_unref);
+  g_free (st->reason);
+  st->reason = g_strdup (_("The client sent its request too slowly; the connection was closed."));
+  stream = st->conn ? g_weak_ref_get (&st->conn->stream) : NULL;
+  if (stream)
+    g_io_stream_close (stream, NULL, NULL);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+start_deadline (SoupServerMessage *msg, RequestState *st, guint seconds)
+{
+  clear_deadline (st);
+  st->window_bytes = 0;
+  st->deadline = g_timeout_source_new_seconds (seconds);
+  g_source_set_callback (st->deadline, on_deadline, msg, NULL);
+  g_source_attach (st->deadline, g_main_context_get_thread_default ());
+}
+
+static void
+on_got_headers (SoupServerMessage *msg, gpointer user_data)
+{
+  RequestState *st = get_state (msg);
+  SoupMessageHeaders *req = soup_server_message_get_request_headers (msg);
+  SoupEncoding enc = soup_message_headers_get_encoding (req);
+
+  if (st == NULL)
+    return;
+  clear_deadline (st);
+  if (enc == SOUP_ENCODING_CHUNKED
+      || (enc == SOUP_ENCODING_CONTENT_LENGTH && soup_message_headers_get_content_length (req) > 0))
+    start_deadline (msg, st, BODY_WINDOW_S);
+}
+
+static void
+on_got_body (SoupServerMessage *msg, gpointer user_data)
+{
+  RequestState *st = get_state (msg);
+  if (st)
+    clear_deadline (st);
 }
 
 static void
@@ -120,7 +214,16 @@ on_request_started (SoupServer *soup, SoupServerMessage *msg, gpointer user_data
   /* The snapshot this request runs under, whatever reloads happen meanwhile. */
   st->config = pp_server_get_config (w->server);
   st->peer = peer ? pp_peer_ref (peer) : pp_peer_new ("http", remote);
+  if (remote)
+    {
+      st->remote = g_object_ref (remote);
+      st->conn = g_object_get_data (G_OBJECT (remote), CONN_KEY);
+    }
   g_object_set_data_full (G_OBJECT (msg), STATE_KEY, st, request_state_free);
+  g_signal_connect (msg, "got-headers", G_CALLBACK (on_got_headers), NULL);
+  g_signal_connect (msg, "got-chunk", G_CALLBACK (on_got_chunk), NULL);
+  g_signal_connect (msg, "got-body", G_CALLBACK (on_got_body), NULL);
+  start_deadline (msg, st, HEADER_TIMEOUT_S);
 }
 
 static void
@@ -206,7 +309,6 @@ early_handler (SoupServer *soup, SoupServerMessage *msg, const char *path, GHash
       }
     /* Stream the body to the temporary file instead of buffering it. */
     soup_message_body_set_accumulate (soup_server_message_get_request_body (msg), FALSE);
-    g_signal_connect (msg, "got-chunk", G_CALLBACK (on_got_chunk), NULL);
   }
 }
 
@@ -254,13 +356,29 @@ handler (SoupServer *soup, SoupServerMessage *msg, const char *path, GHashTable 
   }
 }
 
+/* Events are JSON for the monitor: client-supplied text (paths, User-Agent)
+ * may be any bytes, JSON strings must be UTF-8. */
 static void
 set_str (JsonObject *o, const char *key, const char *value)
 {
-  if (value)
+  if (value == NULL)
+    json_object_set_null_member (o, key);
+  else if (g_utf8_validate (value, -1, NULL))
     json_object_set_string_member (o, key, value);
   else
-    json_object_set_null_member (o, key);
+    {
+      g_autofree char *valid = g_utf8_make_valid (value, -1);
+      json_object_set_string_member (o, key, valid);
+    }
+}
+
+/* One access-log line per request must stay one line with parseable
+ * quotes whatever a client sends: escape quotes, backslashes, control and
+ * non-ASCII bytes. */
+static char *
+log_field (const char *value)
+{
+  return value ? g_strescape (value, NULL) : g_strdup ("-");
 }
 
 static void
@@ -290,13 +408,18 @@ log_request (PpServer *server, SoupServerMessage *msg, gboolean aborted)
     }
   pp_user_agent_parse (ua, &model, &firmware);
 
-  line = g_strdup_printf ("%s %s \"%s\" %s %s %s %s %u %" G_GUINT64_FORMAT " \"%s\"%s",
-                          time, st->peer->address, st->peer->subject ? st->peer->subject : "-",
-                          st->peer->tls_version ? st->peer->tls_version : "-",
-                          st->peer->cipher ? st->peer->cipher : "-",
-                          soup_server_message_get_method (msg), target, status,
-                          st->uploaded || status / 100 == 2 ? st->bytes : 0,
-                          ua ? ua : "-", aborted ? " aborted" : "");
+  {
+    g_autofree char *e_subject = log_field (st->peer->subject);
+    g_autofree char *e_target = log_field (target);
+    g_autofree char *e_ua = log_field (ua);
+    line = g_strdup_printf ("%s %s \"%s\" %s %s %s %s %u %" G_GUINT64_FORMAT " \"%s\"%s",
+                            time, st->peer->address, e_subject,
+                            st->peer->tls_version ? st->peer->tls_version : "-",
+                            st->peer->cipher ? st->peer->cipher : "-",
+                            soup_server_message_get_method (msg), e_target, status,
+                            st->uploaded || status / 100 == 2 ? st->bytes : 0,
+                            e_ua, aborted ? " aborted" : "");
+  }
   pp_events_access_log (server->events, line);
 
   ev = json_object_new ();
@@ -315,7 +438,8 @@ log_request (PpServer *server, SoupServerMessage *msg, gboolean aborted)
   set_str (ev, "tls_version", st->peer->tls_version);
   set_str (ev, "cipher", st->peer->cipher);
   set_str (ev, "user", st->user);
-  set_str (ev, "reason", aborted ? _("The client closed the connection before the transfer finished.") : st->reason);
+  set_str (ev, "reason", st->reason ? st->reason
+                         : aborted ? _("The client closed the connection before the transfer finished.") : NULL);
   set_str (ev, "remedy", st->remedy);
   pp_events_emit (server->events, ev);
 }
@@ -347,10 +471,13 @@ void
 pp_request_accept (PpWorker *w, GIOStream *stream, PpPeer *peer, GSocketAddress *local, GSocketAddress *remote)
 {
   g_autoptr(GError) error = NULL;
-
   /* libsoup hands this very address object back for every message of the
    * connection, so the peer rides on it; no keep-alive pitfall. */
+  Conn *conn = g_new0 (Conn, 1);
+
+  g_weak_ref_init (&conn->stream, stream);
   g_object_set_data_full (G_OBJECT (remote), PEER_KEY, pp_peer_ref (peer), (GDestroyNotify) pp_peer_unref);
+  g_object_set_data_full (G_OBJECT (remote), CONN_KEY, conn, conn_free);
   if (!soup_server_accept_iostream (w->soup, stream, local, remote, &error))
     g_debug ("accept failed: %s", error->message);
 }
