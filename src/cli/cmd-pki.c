@@ -358,12 +358,12 @@ cmd_cert_import (PpCliContext *ctx, int argc, char **argv)
 }
 
 const PpCliCommand pp_cli_pki_commands[] = {
-  { "ca init", "--cn NAME [--dn-suffix DN] [--days N] [--key-type T]", N_("Create the local root CA"), cmd_ca_init },
+  { "ca init", "--cn NAME [--dn-suffix DN] [OPTIONS]", N_("Create the local root CA"), cmd_ca_init },
   { "ca sign", "[--csr FILE] [--template T]", N_("Issue a certificate (no --csr: sign and install the server request)"), cmd_ca_sign },
   { "ca list", NULL, N_("List certificates the CA issued"), cmd_ca_list },
-  { "csr new", "--cn FQDN [--dns NAME] [--ip ADDR] …", N_("Create the server key and request"), cmd_csr_new },
+  { "csr new", "--cn FQDN [--dns N] [--ip A] …", N_("Create the server key and request"), cmd_csr_new },
   { "cert import", "FILE [--passphrase-file F]", N_("Import a server key and certificate (PFX/PKCS #12, PEM)"), cmd_cert_import },
   { "crl", "[--revoke SERIAL]", N_("Revoke a certificate, regenerate the CRL"), cmd_crl },
-  { "export", "ca|server|chain|csr|crl|key [--format F]", N_("Export PEM, DER, PKCS #7 or PKCS #12"), cmd_export },
+  { "export", "ca|server|chain|csr|crl|key [-f F]", N_("Export PEM, DER, PKCS #7 or PKCS #12"), cmd_export },
   { NULL }
 };

@@ -232,6 +232,22 @@ pp_trust_add (PpSite *site, const void *data, gsize len, GError **error)
                        subj);
           return NULL;
         }
+      if (pp_cert_is_self_signed (c))
+        {
+          unsigned status = 0;
+          /* A trust list never checks an anchor's own signature; a damaged
+           * or edited root would be trusted silently. Only integrity is
+           * checked here: old roots self-signed with SHA-1 stay usable. */
+          if (gnutls_x509_crt_verify (c, &c, 1,
+                                      GNUTLS_VERIFY_DISABLE_TIME_CHECKS | GNUTLS_VERIFY_DO_NOT_ALLOW_SAME
+                                      | GNUTLS_VERIFY_ALLOW_BROKEN, &status) < 0 || status != 0)
+            {
+              g_set_error (error, PP_ERROR, PP_ERROR_INVALID,
+                           _("The root certificate “%s” has a broken self-signature: the file was damaged or altered. Download it again. Nothing was added."),
+                           subj);
+              return NULL;
+            }
+        }
       if (to != (time_t) -1 && to < now)
         {
           g_autofree char *d = format_date (to);

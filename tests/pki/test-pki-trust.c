@@ -40,6 +40,18 @@ test_trust (Fx *fx, gconstpointer user_data)
   g_assert_cmpint (ctl (fx, NULL, &err, "trust", "add", leaf, NULL), ==, 1);
   assert_contains (err, "is not a CA certificate");
   assert_unchanged (fx, before);
+  {
+    /* A root whose self-signature was damaged. */
+    g_autofree char *der = path (fx, "broken.der"), *raw = NULL, *e = NULL;
+    gsize len = 0;
+    g_assert_cmpint (run (NULL, NULL, "openssl", "x509", "-in", fake, "-outform", "DER", "-out", der, NULL), ==, 0);
+    raw = read_file (der, &len);
+    raw[len - 5] ^= 0x10;
+    write_file (der, raw, len);
+    g_assert_cmpint (ctl (fx, NULL, &e, "trust", "add", der, NULL), ==, 1);
+    assert_contains (e, "broken self-signature");
+    assert_unchanged (fx, before);
+  }
 
   g_clear_pointer (&err, g_free);
   g_assert_cmpint (ctl (fx, &out, &err, "trust", "add", fake, NULL), ==, 0);
@@ -236,6 +248,69 @@ test_import_formats (Fx *fx, gconstpointer user_data)
   }
 }
 
+/* Mutated and truncated certificates, chains, requests and PKCS#12 files:
+ * every one is either parsed or refused with a PP_ERROR, never a crash
+ * (this test earns its keep under ASan/UBSan). Fixed seed: reproducible. */
+static void
+test_import_mutations (Fx *fx, gconstpointer user_data)
+{
+  g_autofree char *k = path (fx, "m.key"), *c = path (fx, "m.crt"), *d = path (fx, "m.der");
+  g_autofree char *r = path (fx, "m.csr"), *p7 = path (fx, "m.p7b"), *p12 = path (fx, "m.p12");
+  const char *files[5];
+  g_autoptr(GRand) rnd = g_rand_new_with_seed (20261127);
+  guint refused = 0, parsed = 0;
+
+  files[0] = c; files[1] = d; files[2] = r; files[3] = p7; files[4] = p12;
+  g_assert_cmpint (run (NULL, NULL, "openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256",
+                        "-nodes", "-keyout", k, "-out", c, "-subj", "/CN=Mut CA", "-days", "5", NULL), ==, 0);
+  g_assert_cmpint (run (NULL, NULL, "openssl", "x509", "-in", c, "-outform", "DER", "-out", d, NULL), ==, 0);
+  g_assert_cmpint (run (NULL, NULL, "openssl", "req", "-new", "-key", k, "-subj", "/CN=m.example.com", "-outform", "DER",
+                        "-out", r, NULL), ==, 0);
+  g_assert_cmpint (run (NULL, NULL, "openssl", "crl2pkcs7", "-nocrl", "-certfile", c, "-outform", "DER", "-out", p7, NULL), ==, 0);
+  /* Few KDF rounds keep this fast; the structure is what is being shaken. */
+  g_assert_cmpint (run (NULL, NULL, "openssl", "pkcs12", "-export", "-inkey", k, "-in", c, "-out", p12, "-passout", "pass:m",
+                        "-iter", "1", "-maciter", NULL), ==, 0);
+
+  for (guint f = 0; f < G_N_ELEMENTS (files); f++)
+    {
+      gsize len = 0;
+      g_autofree char *orig = read_file (files[f], &len);
+      for (guint round = 0; round < 120; round++)
+        {
+          g_autofree char *buf = g_memdup2 (orig, len);
+          gsize n = len;
+          g_autoptr(GError) error = NULL;
+          g_autoptr(PpImport) imp = NULL;
+          g_autoptr(PpCertDetails) details = NULL;
+          if (round % 3 == 0)
+            n = (gsize) g_rand_int_range (rnd, 0, (gint32) len);
+          else
+            for (guint flips = g_rand_int_range (rnd, 1, 4); flips > 0; flips--)
+              buf[g_rand_int_range (rnd, 0, (gint32) len)] ^= (char) g_rand_int_range (rnd, 1, 256);
+          imp = pp_import_data (buf, n, "m", &error);
+          if (imp == NULL)
+            {
+              g_assert_nonnull (error);
+              g_assert_true (error->domain == PP_ERROR);
+              refused++;
+            }
+          else
+            parsed++;
+          g_clear_error (&error);
+          details = pp_cert_details_new_from_data (buf, n, &error);
+          g_assert_true (details != NULL || error != NULL);
+          if (details)
+            {
+              g_autofree char *text = pp_cert_details_to_text (details);
+              g_autoptr(JsonNode) node = pp_cert_details_to_json (details);
+              g_assert_nonnull (text);
+            }
+        }
+    }
+  g_test_message ("mutations: %u refused, %u parsed", refused, parsed);
+  g_assert_cmpuint (refused, >, 0);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -244,5 +319,6 @@ main (int argc, char **argv)
   g_test_add ("/pki/trust-load", Fx, NULL, fx_setup, test_trust_load, fx_teardown);
   g_test_add_func ("/pki/details-polycom", test_details_model);
   g_test_add ("/pki/import-formats", Fx, NULL, fx_setup, test_import_formats, fx_teardown);
+  g_test_add ("/pki/import-mutations", Fx, NULL, fx_setup, test_import_mutations, fx_teardown);
   return g_test_run ();
 }
