@@ -1,5 +1,6 @@
 #include "config.h"
 #include "pp-engine-private.h"
+#include "pp-cert-io.h"
 #include "pp-error.h"
 #include "pp-fileutil.h"
 
@@ -145,6 +146,40 @@ compare_names (gconstpointer a, gconstpointer b)
   return strcmp (*(const char * const *) a, *(const char * const *) b);
 }
 
+/* nginx refuses every phone when one CA in a chain has no CRL, so it gets
+ * the CRLs only when each CA certificate has one. */
+static gboolean
+crls_cover_every_ca (GBytes *anchors, GBytes *crls)
+{
+  g_autoptr(GPtrArray) certs = NULL;
+  g_autoptr(PpImport) imp = NULL;
+  gboolean all = TRUE;
+
+  certs = pp_certs_from_data (g_bytes_get_data (anchors, NULL), g_bytes_get_size (anchors), NULL);
+  imp = pp_import_data (g_bytes_get_data (crls, NULL), g_bytes_get_size (crls), NULL, NULL);
+  if (certs == NULL || imp == NULL)
+    return FALSE;
+  for (guint i = 0; all && i < certs->len; i++)
+    {
+      gnutls_datum_t subject = { NULL, 0 };
+      gboolean found = FALSE;
+      if (gnutls_x509_crt_get_raw_dn (g_ptr_array_index (certs, i), &subject) < 0)
+        return FALSE;
+      for (guint j = 0; !found && j < imp->crls->len; j++)
+        {
+          gnutls_datum_t issuer = { NULL, 0 };
+          if (gnutls_x509_crl_get_raw_issuer_dn (g_ptr_array_index (imp->crls, j), &issuer) >= 0)
+            {
+              found = issuer.size == subject.size && memcmp (issuer.data, subject.data, issuer.size) == 0;
+              gnutls_free (issuer.data);
+            }
+        }
+      gnutls_free (subject.data);
+      all = found;
+    }
+  return all;
+}
+
 /* Both engines want the trust store as one file: concatenate pki/trust/. */
 static gboolean
 collect_trust (PpEngineGen *gen, GError **error)
@@ -194,7 +229,10 @@ collect_trust (PpEngineGen *gen, GError **error)
     }
   gen->anchors = g_bytes_new (anchors->str, anchors->len);
   if (crls->len > 0)
-    gen->crls = g_bytes_new (crls->str, crls->len);
+    {
+      gen->crls = g_bytes_new (crls->str, crls->len);
+      gen->crls_complete = crls_cover_every_ca (gen->anchors, gen->crls);
+    }
   return TRUE;
 }
 

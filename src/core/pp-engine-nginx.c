@@ -48,9 +48,11 @@ append_server (GString *s, PpEngineGen *gen)
                                  "    ssl_client_certificate \"%s\";\n"
                                  "    ssl_verify_depth 4;\n",
                               g_str_equal (client, "required") ? "on" : "optional", anchors);
-      if (gen->crls && pp_site_get_bool (gen->site, "https.check-crl"))
-        g_string_append_printf (s, "    # nginx then wants a CRL for every CA in a phone's chain.\n"
-                                   "    ssl_crl \"%s\";\n", crls);
+      if (gen->crls && gen->crls_complete && pp_site_get_bool (gen->site, "https.check-crl"))
+        g_string_append_printf (s, "    ssl_crl \"%s\";\n", crls);
+      else if (gen->crls && pp_site_get_bool (gen->site, "https.check-crl"))
+        g_string_append (s, "    # The trust store's CRLs are not used here: nginx then wants a CRL for every CA\n"
+                            "    # in a phone's chain and would refuse every phone. Apache and phoneprovd use them.\n");
       if (pp_site_get_bool (gen->site, "https.accept-expired-polycom"))
         g_string_append (s, "    # https.accept-expired-polycom is on in site.conf, but nginx cannot make that\n"
                             "    # exception: phones with expired device certificates are refused here.\n");

@@ -21,6 +21,7 @@ typedef struct {
   guint                  upload_max;
   GBytes                *anchors;      /* every CA certificate of pki/trust/ */
   GBytes                *crls;         /* NULL when the store has none */
+  gboolean               crls_complete; /* a CRL for every CA certificate */
   GPtrArray             *files;        /* PpEngineFile */
 } PpEngineGen;
 

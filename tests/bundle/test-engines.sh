@@ -84,6 +84,7 @@ cat "$pki/server.crt" "$pki/siteca.crt" > "$site/pki/server/chain.pem"
 cp "$pki/root.crt" "$site/pki/trust/root.pem"
 cp "$pki/policy.crt" "$site/pki/trust/policy.pem"
 cp "$pki/issuing.crt" "$site/pki/trust/issuing.pem"
+cp "$pki/issuing.crl" "$site/pki/trust/issuing.crl"
 boot=$site/boot
 cat > "$boot/000000000000.cfg" <<'CFG'
 <?xml version="1.0" standalone="yes"?>
@@ -101,7 +102,7 @@ sim() { # extra phonesim args; prints "method path status bytes" per step
   "$PHONESIM" --cacert "$cacert" --cert "$pki/phone1.crt" --key "$pki/phone1.key" --user phone \
     --password 'Secr3t-pass' --mac 0004f2000001 "$@" > "$work/sim.out" 2>&1
   rc=$?
-  sed -n 's|^\(not ok\|ok\) [0-9]* \([A-Z]*\) [a-z]*://[^/]*\(/[^ ]*\) \([0-9]*\) \([0-9]*\) .*|\1 \2 \3 \4 \5|p' "$work/sim.out"
+  sed -n 's#^\(not ok\|ok\) [0-9]* \([A-Z]*\) [a-z]*://[^/]*\(/[^ ]*\) \([0-9]*\) \([0-9]*\) .*#\1 \2 \3 \4 \5#p' "$work/sim.out"
   return $rc
 }
 
@@ -165,6 +166,9 @@ if wait_port "$http_port" "$apid" && wait_port "$https_port" "$apid"; then
     skip "apache HTTP: phone simulator not built"
   fi
   check_https apache "$https_port"
+  code=$(curl -s -g --cacert "$cacert" --cert "$pki/revoked.crt" --key "$pki/revoked.key" -o /dev/null -w '%{http_code}' "https://127.0.0.1:$https_port/sip.cfg")
+  case "$code" in 000|400|403) r=0 ;; *) r=1 ;; esac
+  ok $r "apache: a phone whose certificate the issuing CA revoked is refused ($code)"
 else
   ok 1 "apache started: $(cat "$work/apache.out" "$site/logs/apache-error.log" 2>/dev/null | tail -5 | tr '\n' ' ')"
 fi
@@ -177,6 +181,8 @@ ctl export nginx "$nginx_dir" >/dev/null
 ok $? "phoneprovctl export nginx writes a configuration"
 grep -q 'ssl_verify_client on;' "$nginx_dir/phoneprov-https.conf" && grep -q 'dav_methods PUT;' "$nginx_dir/phoneprov-https.conf"
 ok $? "nginx configuration requires client certificates and limits PUT to the upload patterns"
+! grep -q '^ *ssl_crl' "$nginx_dir/phoneprov-https.conf" && grep -q 'CRLs are not used here' "$nginx_dir/phoneprov-https.conf"
+ok $? "nginx gets no partial CRL set (it would refuse every phone), and says so"
 give_engine "$site" "$nginx_dir"
 out=$(as_engine nginx -t -c "$nginx_dir/nginx.conf" 2>&1)
 ok $? "nginx -t accepts it: $(echo "$out" | tr '\n' ' ')"
@@ -263,12 +269,13 @@ daemon_run() { # site -> phonesim transcript in $work/<name>.sim
   stop_engine "$dpid" "$http_port" "$https_port"
   return $rc
 }
+# Phone uploads from the engine runs above would change HEAD/PUT statuses.
+rm -f "$imported/boot/"*.log "$site/boot/"*.log
 if [ $have_sim -eq 0 ] || [ ! -x "${PHONEPROVD:-}" ]; then
   skip "phoneprovd round trip: phone simulator or phoneprovd not built"
 elif ! daemon_run "$site" "$work/original.sim"; then
   skip "phoneprovd round trip: phoneprovd does not serve this site yet ($(tail -2 "$work/daemon.log" | tr '\n' ' '))"
 else
-  rm -f "$imported/boot/"*.log "$site/boot/"*.log
   daemon_run "$imported" "$work/imported.sim"
   rc=$?
   ok $([ $rc -eq 0 ] && [ -s "$work/original.sim" ] && diff "$work/original.sim" "$work/imported.sim" >&2; echo $?) \
