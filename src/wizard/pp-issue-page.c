@@ -76,7 +76,7 @@ show_certificate (PpIssuePage *self)
   set_label (self->sum_issued_by, pp_cert_details_get_verified_by (d));
   {
     GDateTime *expires = pp_cert_details_get_expires (d);
-    g_autofree char *text = expires ? g_date_time_format (expires, "%x") : NULL;
+    g_autofree char *text = expires ? g_date_time_format (expires, "%Y-%m-%d") : NULL;
     set_label (self->sum_expiration_date, text);
   }
   {

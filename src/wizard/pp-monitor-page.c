@@ -11,6 +11,7 @@ struct _PpMonitorPage {
   PpPage           parent_instance;
   GtkWidget       *status_label;
   GtkWidget       *events_view;
+  GtkWidget       *events_scroll;
   GtkWidget       *detail_label;
   GtkListStore    *events_store;
   PpControlClient *client;
@@ -134,6 +135,9 @@ add_event (PpMonitorPage *self, JsonObject *e)
   if (*tls)
     g_string_append_printf (detail, _("TLS: %s\n"), tls);
 
+  /* A phone identified by its device certificate was served: the goal. */
+  if (member (e, "mac") && code >= 200 && code < 300)
+    pp_page_set_complete (PP_PAGE (self), TRUE);
   gtk_list_store_insert_with_values (self->events_store, &iter, 0,
                                      COL_TIME, time, COL_MAC, member (e, "mac"), COL_MODEL, model,
                                      COL_FIRMWARE, firmware, COL_REQUEST, request, COL_STATUS, status,
@@ -177,12 +181,20 @@ on_events (GObject *source, GAsyncResult *result, gpointer user_data)
   gtk_label_set_text (GTK_LABEL (self->status_label), _("Connected to the provisioning server; new events appear at the top."));
   root = json_node_get_object (node);
   events = json_object_has_member (root, "events") ? json_object_get_array_member (root, "events") : NULL;
-  for (guint i = 0; events && i < json_array_get_length (events); i++)
-    {
-      JsonObject *e = json_array_get_object_element (events, i);
-      if (e)
-        add_event (self, e);
-    }
+  {
+    GtkAdjustment *adj = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (self->events_scroll));
+    /* Follow the newest events unless the admin scrolled down to read. */
+    gboolean at_top = gtk_adjustment_get_value (adj) < 48;
+
+    for (guint i = 0; events && i < json_array_get_length (events); i++)
+      {
+        JsonObject *e = json_array_get_object_element (events, i);
+        if (e)
+          add_event (self, e);
+      }
+    if (at_top)
+      gtk_adjustment_set_value (adj, 0);
+  }
   self->next = (guint64) json_object_get_int_member_with_default (root, "next", (gint64) self->next);
   poll_events (self);
 }
@@ -209,7 +221,6 @@ pp_monitor_page_site_changed (PpPage *page)
   PpMonitorPage *self = PP_MONITOR_PAGE (page);
   PpSite *site = pp_page_get_site (page);
 
-  pp_page_set_complete (page, TRUE);
   if (site == NULL || (self->client && g_str_has_prefix (pp_control_client_get_socket_path (self->client), pp_site_get_dir (site)) && self->cancellable))
     return;
   stop (self);
@@ -261,6 +272,7 @@ pp_monitor_page_class_init (PpMonitorPageClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class, "/org/phoneprov/Phoneprov/ui/monitor-page.ui");
   gtk_widget_class_bind_template_child (widget_class, PpMonitorPage, status_label);
   gtk_widget_class_bind_template_child (widget_class, PpMonitorPage, events_view);
+  gtk_widget_class_bind_template_child (widget_class, PpMonitorPage, events_scroll);
   gtk_widget_class_bind_template_child (widget_class, PpMonitorPage, detail_label);
   gtk_widget_class_bind_template_child (widget_class, PpMonitorPage, events_store);
   gtk_widget_class_bind_template_callback (widget_class, on_cursor_changed);

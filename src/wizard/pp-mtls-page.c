@@ -5,7 +5,9 @@
 #include "pp-error.h"
 #include "pp-http-page.h"
 #include "pp-selftest.h"
+#include "pp-pki.h"
 #include "pp-site.h"
+#include "pp-trust.h"
 
 #include <glib/gi18n.h>
 
@@ -22,6 +24,16 @@ struct _PpMtlsPage {
 };
 
 G_DEFINE_FINAL_TYPE (PpMtlsPage, pp_mtls_page, PP_TYPE_PAGE)
+
+static gboolean
+pp_trust_has_anchor (PpSite *site)
+{
+  g_autoptr(GPtrArray) entries = pp_trust_list (site, NULL);
+  for (guint i = 0; entries && i < entries->len; i++)
+    if (((PpTrustEntry *) entries->pdata[i])->kind == PP_TRUST_ANCHOR)
+      return TRUE;
+  return FALSE;
+}
 
 static void
 on_expired_toggled (PpMtlsPage *self)
@@ -49,7 +61,10 @@ pp_mtls_page_site_changed (PpPage *page)
   on_expired_toggled (self);
   /* Done once the self-test passed in this session; a reopened site shows
    * done when mutual TLS is required (run the self-test again to see it). */
-  pp_page_set_complete (page, self->passed || g_strcmp0 (mode, "required") == 0);
+  pp_page_set_complete (page, self->passed ||
+                              (g_strcmp0 (mode, "required") == 0 &&
+                               pp_server_cert_get_state (site) == PP_SERVER_CERT_INSTALLED &&
+                               pp_trust_has_anchor (site)));
 }
 
 static void

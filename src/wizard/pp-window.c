@@ -82,6 +82,10 @@ pp_window_go_to (PpWindow *self, guint index)
   show_error (self, NULL);
   pp_page_shown (page);
   update_buttons (self);
+  /* Enter applies the step; a selectable label would grab the focus and
+   * select its text otherwise. */
+  if (gtk_widget_get_sensitive (self->next_button))
+    gtk_widget_grab_focus (self->next_button);
 }
 
 static void
@@ -293,6 +297,7 @@ pp_window_init (PpWindow *self)
     gtk_window_maximize (GTK_WINDOW (self));
 
   build_pages (self);
+  gtk_widget_grab_default (self->next_button);
 }
 
 PpWindow *

@@ -28,7 +28,7 @@ run (const char * const *argv, int *status)
 
   if (!g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, &out, &err, status, &error))
     g_error ("cannot run %s: %s", argv[0], error->message);
-  if (!g_spawn_check_wait_status (*status, NULL))
+  if (!g_spawn_check_wait_status (*status, NULL) && err && *err)
     g_test_message ("%s: %s", argv[0], err);
   return g_steal_pointer (&out);
 }
@@ -311,6 +311,8 @@ walk (gboolean outside_ca)
       int status = 0;
       g_autofree char *out = NULL;
 
+      guint clicks_before = d->clicks, typed_before = d->typed;
+
       close_wizard (d);
       g_assert_true (g_file_set_contents (tmpl, "tls_www_server\nsigning_key\nencryption_key\nexpiration_days = 365\n"
                                                 "dns_name = \"phoneprov.test\"\nhonor_crq_extensions\n", -1, NULL));
@@ -323,6 +325,8 @@ walk (gboolean outside_ca)
 
       /* Reopened: the wizard remembers the pending request. */
       d = open_wizard (site, NULL);
+      d->clicks = clicks_before;
+      d->typed = typed_before;
       g_assert_true (pp_page_get_complete (pp_window_get_page (d->window, 5)));
       g_assert_false (pp_page_get_complete (pp_window_get_page (d->window, 6)));
       {
