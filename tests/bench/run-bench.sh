@@ -5,7 +5,7 @@
 #
 #   tests/bench/run-bench.sh [options]
 #     --build DIR        meson build dir configured with -Dbench=true (build-bench)
-#     --work DIR         cache + scratch dir (default /tmp/phoneprov-bench)
+#     --work DIR         cache + scratch dir (default /dev/shm/phoneprov-bench)
 #     --rounds N         alternations per scenario (default 3)
 #     --modes "M …"      server key / resumption modes: ecdsa rsa ecdsa+resume
 #                        rsa+resume (default "ecdsa rsa ecdsa+resume")
@@ -26,7 +26,9 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
 build=${BUILD:-$top/build-bench}
-work=${BENCH_WORK:-/tmp/phoneprov-bench}
+# tmpfs when there is one: other work on the machine then cannot stall the
+# servers' file writes (uploads, logs) behind its disk I/O.
+if [ -d /dev/shm ] && [ -w /dev/shm ]; then work=${BENCH_WORK:-/dev/shm/phoneprov-bench}; else work=${BENCH_WORK:-/tmp/phoneprov-bench}; fi
 rounds=3
 modes="ecdsa rsa ecdsa+resume"
 scenarios="boot firmware keepalive"
@@ -83,6 +85,17 @@ work=$(cd "$work" && pwd)
 pki=$work/pki
 results=$work/results.tsv
 : > "$results"
+
+# ---- scheduling ---------------------------------------------------------------
+# With sched_autogroup (Debian's default) CPU is shared fairly between
+# sessions first, and nice only counts inside one. Each server and the load
+# generator therefore run in a session of their own (setsid), all at the same
+# autogroup nice: otherwise a server that calls setsid() itself (Apache does,
+# even in the foreground) gets a whole share to itself while the others split
+# one with the load generator.
+# (An array, not a function: a function run with & would be a subshell
+# whose PID is not the server's.)
+in_group=(setsid sh -c 'echo "$0" > /proc/self/autogroup 2>/dev/null || true; exec nice -n "$0" "$@"')
 
 # ---- processes: every server we start is recorded and stopped on exit ----
 pids=()
@@ -178,7 +191,7 @@ make_site () {
 
 start_phoneprovd () {
   local d=$1
-  nice -n "$nice_level" "$phoneprovd" --site "$d/site" > "$d/phoneprovd.log" 2>&1 &
+  "${in_group[@]}" "$nice_level" "$phoneprovd" --site "$d/site" > "$d/phoneprovd.log" 2>&1 &
   server_pid[phoneprovd]=$!
   pids+=($!)
 }
@@ -199,7 +212,7 @@ start_nginx () {
   fi
   as_www "$d"
   [ "$(id -u)" = 0 ] && user="user www-data www-data;"
-  nice -n "$nice_level" nginx -e "$d/nginx-early.log" -p "$d" -c "$conf" -g "daemon off; $user" > "$d/stderr.log" 2>&1 &
+  "${in_group[@]}" "$nice_level" nginx -e "$d/nginx-early.log" -p "$d" -c "$conf" -g "daemon off; $user" > "$d/stderr.log" 2>&1 &
   server_pid[nginx]=$!
   pids+=($!)
 }
@@ -216,7 +229,7 @@ start_apache () {
   fi
   as_www "$d"
   [ "$(id -u)" = 0 ] && user=(-C 'User www-data' -C 'Group www-data')
-  nice -n "$nice_level" apache2 "${user[@]}" -f "$conf" -DFOREGROUND > "$d/stderr.log" 2>&1 &
+  "${in_group[@]}" "$nice_level" apache2 "${user[@]}" -f "$conf" -DFOREGROUND > "$d/stderr.log" 2>&1 &
   server_pid[apache]=$!
   pids+=($!)
 }
@@ -273,9 +286,9 @@ run_one () {
                      --requests "$ka_requests") ;;
   esac
   t0=$(tree_ticks "${server_pid[$s]}")
-  line=$(nice -n "$nice_level" "$bench" --url "https://127.0.0.1:$port" --cacert "$pki/site/ca.crt" \
+  line=$("${in_group[@]}" "$nice_level" "$bench" --url "https://127.0.0.1:$port" --cacert "$pki/site/ca.crt" \
            --devices "$devices" --tls-max "$tls_max" $resume "${args[@]}" \
-           2> >(sed "s/^/  [$s] /" >&2) | tee /dev/stderr | grep '^RESULT') || true
+           2> >(sed "s/^/  [$s] /" >&2) | tee -a /dev/stderr | grep '^RESULT') || true
   t1=$(tree_ticks "${server_pid[$s]}")
   if [ -z "$line" ]; then
     echo "run-bench.sh: pp-bench produced no result against $s" >&2
