@@ -79,6 +79,12 @@ tmpl server "cn = \"localhost\"" "organization = \"phoneprov tests\"" "dns_name 
 certtool --generate-certificate --load-privkey server.key --load-ca-certificate siteca.crt \
   --load-ca-privkey siteca.key --template server.tmpl --outfile server.crt 2>/dev/null
 
+# A second, ECDSA server key beside the RSA one (pki/server/server-ecdsa.*).
+certtool --generate-privkey --key-type=ecdsa --curve=secp256r1 --outfile server-ecdsa.key 2>/dev/null
+certtool --generate-certificate --load-privkey server-ecdsa.key --load-ca-certificate siteca.crt \
+  --load-ca-privkey siteca.key --template server.tmpl --outfile server-ecdsa.crt 2>/dev/null
+
 # Device certificate plus its intermediates, as some phones send them.
 cat phone3.crt issuing.crt policy.crt > phone3-chain.crt
+cp phone3.key phone3-chain.key
 rm -f ./*.tmpl

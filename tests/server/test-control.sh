@@ -88,6 +88,26 @@ rc=$?
 ok $([ $rc -eq 1 ] && grep -q "Port $port on 127.0.0.1 is already in use" "$work/busy"; echo $?) \
   "another site on the same port is refused, even with SO_REUSEPORT: $(cat "$work/busy")"
 
+# IPv6 loopback.
+if [ -e /proc/net/if_inet6 ] && grep -q '^00000000000000000000000000000001' /proc/net/if_inet6; then
+  "$PHONEPROVCTL" --site "$other" set http.address=::1 http.port=0
+  "$PHONEPROVD" --site "$other" > "$work/v6" 2>&1 &
+  v6pid=$!
+  i=0
+  url6=
+  while [ $i -lt 100 ] && [ -z "$url6" ]; do
+    url6=$("$PHONEPROVCTL" --site "$other" server status --json 2>/dev/null | sed -n 's/.*"url" : "\(http:[^"]*\)".*/\1/p')
+    [ -n "$url6" ] || sleep 0.1
+    i=$((i + 1))
+  done
+  code=$(curl -s -g -m 30 -o /dev/null -w '%{http_code}' "${url6}sip.cfg")
+  ok $([ "$code" = 401 ] && echo "$url6" | grep -q '^http://\[::1\]:[1-9]'; echo $?) "a site on ::1 runs and answers ($url6, $code)"
+  kill $v6pid
+  wait $v6pid
+else
+  skip "no IPv6 loopback on this machine"
+fi
+
 # Privileged ports without the right: the message names the three ways out.
 if [ "$(id -u)" = 0 ] && command -v setpriv > /dev/null; then
   chmod 755 "$work"

@@ -4,6 +4,7 @@
 . "${SERVER_TEST_LIB:-$(dirname "$0")/lib.sh}"
 
 setup_site
+cp "$pki/server-ecdsa.key" "$pki/server-ecdsa.crt" "$site/pki/server/"
 start_daemon
 u=${https_url%/}
 port=${u##*:}
@@ -121,6 +122,19 @@ ok $? "modern profile: TLS 1.2 with ECDHE works"
 ctl set https.profile=compatible
 ctl server reload >/dev/null
 
+# RSA and ECDSA server keys side by side: each client gets what it accepts.
+gnutls-cli --x509cafile "$ca" --x509certfile "$pki/phone2.crt" --x509keyfile "$pki/phone2.key" \
+  --priority 'NORMAL:-VERS-ALL:+VERS-TLS1.2:-KX-ALL:+ECDHE-ECDSA' --port "$port" 127.0.0.1 < "$work/req" > "$work/gtls" 2>&1
+grep -q '<sip/>' "$work/gtls" && grep -q 'ECDHE_ECDSA\|ECDSA' "$work/gtls"
+ok $? "a client that prefers ECDSA gets the ECDSA server key"
+openssl s_client -ign_eof -connect "127.0.0.1:$port" -CAfile "$ca" -cert "$pki/phone1.crt" -key "$pki/phone1.key" -tls1_2 \
+  -cipher 'ALL:!aNULL:!eNULL:!DSS:!SEED:!ECDSA:!IDEA:!MEDIUM:!LOW:!EXP:!DH:!AECDH:!PSK:!SRP:!MD5:!RC4' \
+  < "$work/req" > "$work/ossl" 2>&1
+grep -q '<sip/>' "$work/ossl" && grep -q 'Server public key is 2048 bit' "$work/ossl"
+ok $? "a UC Software 4.0 cipher list (no ECDSA, no DH) gets the RSA key"
+grep -q 'Acceptable client certificate CA names' "$work/ossl" && grep -q 'Look-alike Polycom Root CA' "$work/ossl"
+ok $? "the CertificateRequest names the trusted CAs"
+
 # Session resumption: the second connection resumes and keeps the identity.
 gnutls-cli --resume --x509cafile "$ca" --x509certfile "$pki/phone1.crt" --x509keyfile "$pki/phone1.key" \
   --port "$port" 127.0.0.1 < /dev/null > "$work/resume" 2>&1
@@ -148,6 +162,26 @@ code=$(ccurl phone1 -o /dev/null -w '%{http_code}' "$u/sip.cfg")
 ok $([ "$code" = 200 ]; echo $?) "bind-mac: shared files stay readable ($code)"
 events | grep -q 'may not read “0004f2000002-phone.cfg”'
 ok $? "bind-mac refusals are explained"
+
+# Intermediates from the phone when the store has only the root.
+mkdir "$work/aside"
+mv "$site/pki/trust/policy.crt" "$site/pki/trust/issuing.crt" "$site/pki/trust/issuing.crl" "$work/aside/"
+ctl set https.bind-mac=false
+ctl server reload >/dev/null
+code=$(ccurl phone3-chain -o /dev/null -w '%{http_code}' "$u/sip.cfg")
+ok $([ "$code" = 200 ]; echo $?) "a phone sending its intermediates is trusted with only the root in the store ($code)"
+code=$(ccurl phone1 -o /dev/null -w '%{http_code}' "$u/sip.cfg")
+ok $([ "$code" = 000 ]; echo $?) "a phone sending only its own certificate then is not ($code)"
+mv "$work/aside/"* "$site/pki/trust/"
+
+# Digest on top of client certificates (https.digest).
+ctl set https.digest=true
+ctl server reload >/dev/null
+code=$(ccurl phone1 -o /dev/null -w '%{http_code}' "$u/sip.cfg")
+ok $([ "$code" = 401 ]; echo $?) "https.digest: a certificate alone is not enough ($code)"
+code=$(ccurl phone1 --digest -u 'phone:Secr3t-pass' -o /dev/null -w '%{http_code}' "$u/sip.cfg")
+ok $([ "$code" = 200 ]; echo $?) "https.digest: certificate and phone account are served ($code)"
+ctl set https.digest=false
 
 # Chunked upload over the limit (no Content-Length to refuse early).
 ctl set https.bind-mac=false boot.upload-max-bytes=4096

@@ -1,0 +1,37 @@
+#pragma once
+
+/* Shared by pp-tls.c (credentials, trust, policy) and pp-tls-accept.c
+ * (handshake); nothing outside the TLS module includes this. */
+#include "pp-tls.h"
+
+#include <gnutls/gnutls.h>
+#include <gnutls/x509.h>
+
+G_BEGIN_DECLS
+
+struct _PpTlsContext {
+  gatomicrefcount                  ref;
+  gnutls_certificate_credentials_t creds;
+  gnutls_priority_t                priority;
+  gnutls_datum_t                   ticket_key;
+  gnutls_x509_trust_list_t         trust;
+  GPtrArray                       *store;      /* gnutls_x509_crt_t, anchors + intermediates */
+  guint                            n_anchors;
+  char                            *profile;
+  char                            *server_subject;
+  char                            *server_not_after;
+  PpClientCerts                    client_certs;
+  gboolean                         accept_expired_polycom;
+};
+
+typedef struct {
+  char *reason;
+  char *remedy;
+} PpTlsRefusal;
+
+/* Applies the client-certificate policy to the chain a phone sent; fills in
+ * @peer's identity. On refusal @r holds the reason and remedy. */
+gboolean pp_tls_verify_peer (PpTlsContext *ctx, const gnutls_datum_t *der, unsigned n_der, PpPeer *peer,
+                             PpTlsRefusal *r);
+
+G_END_DECLS
