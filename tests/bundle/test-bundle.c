@@ -218,7 +218,8 @@ static void
 assert_refused_opts (const char *bundle, const PpBundleImportOptions *options, int code, const char *needle)
 {
   static guint n;
-  g_autofree char *existing = copy_template (g_strdup_printf ("existing-%u", ++n));
+  g_autofree char *name = g_strdup_printf ("existing-%u", ++n);
+  g_autofree char *existing = copy_template (name);
   g_autofree char *fresh = g_strdup_printf ("%s/fresh-%u", base, n);
   g_autofree char *before = snapshot (existing);
   g_autofree char *after = NULL;
