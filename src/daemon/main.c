@@ -5,6 +5,7 @@
 #include "pp-control-server.h"
 #include "pp-server-version.h"
 #include "pp-daemon.h"
+#include "pp-bundle.h"
 
 #include <glib/gi18n.h>
 #include <glib-unix.h>
@@ -27,19 +28,26 @@ on_hup (gpointer server)
   return G_SOURCE_CONTINUE;
 }
 
-int
-main (int argc, char **argv)
+static void
+print_sites (JsonNode *status)
 {
-  g_autofree char *site_dir = NULL;
-  g_autofree char *bundle = NULL;
-  gboolean version = FALSE;
-  const GOptionEntry entries[] = {
-    { "site", 's', 0, G_OPTION_ARG_FILENAME, &site_dir, N_("Site directory to serve"), N_("DIR") },
-    { "bundle", 'b', 0, G_OPTION_ARG_FILENAME, &bundle, N_("Run an exported config bundle"), N_("FILE") },
-    { "version", 0, 0, G_OPTION_ARG_NONE, &version, N_("Show the version"), NULL },
-    { NULL }
-  };
-  g_autoptr(GOptionContext) oc = NULL;
+  JsonArray *sites = json_object_get_array_member (json_node_get_object (status), "sites");
+
+  for (guint i = 0; i < json_array_get_length (sites); i++)
+    {
+      JsonObject *s = json_array_get_object_element (sites, i);
+      if (json_object_get_boolean_member (s, "running"))
+        g_printerr ("phoneprovd: %s %s\n", json_object_get_string_member (s, "name"),
+                    json_object_get_string_member (s, "url"));
+      else if (json_object_has_member (s, "error"))
+        g_printerr ("phoneprovd: %s: %s\n", json_object_get_string_member (s, "name"),
+                    json_object_get_string_member (s, "error"));
+    }
+}
+
+static int
+run_site (const char *site_dir)
+{
   g_autoptr(GError) error = NULL;
   g_autoptr(GMainLoop) loop = NULL;
   g_autoptr(PpSite) site = NULL;
@@ -48,34 +56,7 @@ main (int argc, char **argv)
   g_autoptr(JsonNode) status = NULL;
   PpServer *server;
   PpControlServer *control;
-
-  setlocale (LC_ALL, "");
-  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
-  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
-  textdomain (GETTEXT_PACKAGE);
-
-  oc = g_option_context_new (NULL);
-  g_option_context_set_summary (oc, _("Serve a Polycom provisioning site: HTTP with digest "
-                                      "authentication and HTTPS with client certificates."));
-  g_option_context_add_main_entries (oc, entries, GETTEXT_PACKAGE);
-  if (!g_option_context_parse (oc, &argc, &argv, &error))
-    {
-      g_printerr ("phoneprovd: %s\n", error->message);
-      return 2;
-    }
-  if (version)
-    {
-      printf ("phoneprovd %s\n", pp_server_version ());
-      return 0;
-    }
-  if (bundle != NULL)
-    {
-      g_printerr ("phoneprovd: %s\n", _("Running a bundle directly is not available yet; import it with "
-                                         "“phoneprovctl bundle import” and run the site."));
-      return 1;
-    }
-  if (site_dir == NULL)
-    site_dir = pp_site_default_dir ();
+  guint sig[3];
 
   site = pp_site_open (site_dir, &error);
   if (site == NULL)
@@ -105,28 +86,83 @@ main (int argc, char **argv)
       pp_server_free (server);
       return 1;
     }
-  g_unix_signal_add (SIGTERM, on_quit, loop);
-  g_unix_signal_add (SIGINT, on_quit, loop);
-  g_unix_signal_add (SIGHUP, on_hup, server);
+  sig[0] = g_unix_signal_add (SIGTERM, on_quit, loop);
+  sig[1] = g_unix_signal_add (SIGINT, on_quit, loop);
+  sig[2] = g_unix_signal_add (SIGHUP, on_hup, server);
 
   status = pp_server_status (server);
-  {
-    JsonArray *sites = json_object_get_array_member (json_node_get_object (status), "sites");
-    for (guint i = 0; i < json_array_get_length (sites); i++)
-      {
-        JsonObject *s = json_array_get_object_element (sites, i);
-        if (json_object_get_boolean_member (s, "running"))
-          g_printerr ("phoneprovd: %s %s\n", json_object_get_string_member (s, "name"),
-                      json_object_get_string_member (s, "url"));
-        else if (json_object_has_member (s, "error"))
-          g_printerr ("phoneprovd: %s: %s\n", json_object_get_string_member (s, "name"),
-                      json_object_get_string_member (s, "error"));
-      }
-  }
-
+  print_sites (status);
   g_main_loop_run (loop);
 
+  for (guint i = 0; i < G_N_ELEMENTS (sig); i++)
+    g_source_remove (sig[i]);
   pp_control_server_free (control);
   pp_server_free (server);
   return 0;
+}
+
+int
+main (int argc, char **argv)
+{
+  g_autofree char *site_dir = NULL;
+  g_autofree char *bundle = NULL;
+  g_autofree char *passphrase_file = NULL;
+  g_autofree char *runtime_site = NULL;
+  gboolean version = FALSE;
+  int status_code = 0;
+  const GOptionEntry entries[] = {
+    { "site", 's', 0, G_OPTION_ARG_FILENAME, &site_dir, N_("Site directory to serve"), N_("DIR") },
+    { "bundle", 'b', 0, G_OPTION_ARG_FILENAME, &bundle, N_("Run an exported config bundle"), N_("FILE") },
+    { "passphrase-file", 0, 0, G_OPTION_ARG_FILENAME, &passphrase_file,
+      N_("File whose first line is the passphrase of the bundle's server key"), N_("FILE") },
+    { "version", 0, 0, G_OPTION_ARG_NONE, &version, N_("Show the version"), NULL },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) oc = NULL;
+  g_autoptr(GError) error = NULL;
+
+  setlocale (LC_ALL, "");
+  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+
+  oc = g_option_context_new (NULL);
+  g_option_context_set_summary (oc, _("Serve a Polycom provisioning site: HTTP with digest "
+                                      "authentication and HTTPS with client certificates."));
+  g_option_context_add_main_entries (oc, entries, GETTEXT_PACKAGE);
+  if (!g_option_context_parse (oc, &argc, &argv, &error))
+    {
+      g_printerr ("phoneprovd: %s\n", error->message);
+      return 2;
+    }
+  if (version)
+    {
+      printf ("phoneprovd %s\n", pp_server_version ());
+      return 0;
+    }
+  if (bundle != NULL)
+    {
+      g_autofree char *passphrase = NULL;
+      if (passphrase_file && (passphrase = pp_bundle_read_passphrase_file (passphrase_file, &error)) == NULL)
+        {
+          g_printerr ("phoneprovd: %s\n", error->message);
+          return 1;
+        }
+      /* Verified and unpacked into a private runtime folder, removed again
+       * when the daemon stops. */
+      if (!pp_bundle_extract_to_runtime (bundle, passphrase, &runtime_site, &error))
+        {
+          g_printerr ("phoneprovd: %s\n", error->message);
+          return 1;
+        }
+      g_free (site_dir);
+      site_dir = g_strdup (runtime_site);
+    }
+  if (site_dir == NULL)
+    site_dir = pp_site_default_dir ();
+
+  status_code = run_site (site_dir);
+  if (runtime_site)
+    pp_bundle_runtime_remove (runtime_site);
+  return status_code;
 }
