@@ -164,7 +164,7 @@ crl_file_name (gnutls_x509_crl_t crl)
   stem = safe_stem (cn);
   hex = pp_hex_format (h, 8, 0);
   lower = g_ascii_strdown (hex, -1);
-  return g_strdup_printf ("%s-%s.crl.pem", stem, lower);
+  return g_strdup_printf ("%s-%s.crl", stem, lower);
 }
 
 static char *
@@ -365,7 +365,7 @@ pp_trust_list (PpSite *site, GError **error)
     {
       g_autofree char *path = NULL;
       g_autoptr(PpImport) imp = NULL;
-      if (!g_str_has_suffix (name, ".pem") && !g_str_has_suffix (name, ".crt"))
+      if (!g_str_has_suffix (name, ".pem") && !g_str_has_suffix (name, ".crt") && !g_str_has_suffix (name, ".crl"))
         continue;
       path = g_build_filename (dir, name, NULL);
       /* A damaged file is skipped here; the server reports it when loading. */
@@ -472,7 +472,7 @@ pp_trust_load (PpSite *site, gnutls_x509_trust_list_t list, guint *n_certs, guin
           gsize len = 0;
           gnutls_datum_t dt;
           int ret;
-          if (!g_str_has_suffix (name, ".pem") && !g_str_has_suffix (name, ".crt"))
+          if (!g_str_has_suffix (name, ".pem") && !g_str_has_suffix (name, ".crt") && !g_str_has_suffix (name, ".crl"))
             continue;
           if (!pp_file_read (path, MAX_TRUST_FILE, &data, &len, error))
             return FALSE;

@@ -9,7 +9,8 @@ G_BEGIN_DECLS
 
 /* The trust store for phone certificates: <site>/pki/trust/.
  * One certificate per file, "<name>-<first 8 bytes of SHA-256>.pem";
- * CRLs as "<issuer>-<hash>.crl.pem". Only CA certificates (basicConstraints
+ * CRLs (PEM) as "<issuer>-<hash of issuer DN>.crl", so a newer CRL of the
+ * same CA replaces the older one; phoneprovd picks CRLs by that suffix. Only CA certificates (basicConstraints
  * CA:TRUE) are accepted; self-signed ones are anchors, the rest are
  * intermediates. The genuine Polycom hierarchy (DESIGN.md §6) is recognised
  * by pinned SHA-256 fingerprints. */
