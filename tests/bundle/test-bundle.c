@@ -635,6 +635,103 @@ test_engine_text (void)
   g_assert_cmpstr (re, ==, "^/(?:[^/]*-boot\\.log|a[^/]\\.cfg)$");
 }
 
+/* A CA key encrypted with its own passphrase: exported when the bundle
+ * passphrase opens it, stored encrypted again after import; refused with a
+ * clear sentence when it does not. A pending request's key stays behind. */
+static void
+test_encrypted_ca_and_pending (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_build_filename (base, "encrypted-ca", NULL);
+  g_autofree char *file = g_build_filename (base, "encrypted-ca.tar.gz", NULL);
+  g_autofree char *target = g_build_filename (base, "encrypted-ca-imported", NULL);
+  g_autoptr(PpSite) site = pp_site_create (dir, &error);
+  PpCaParams ca = { .common_name = "Encrypted CA", .key_type = PP_KEY_ECDSA_P256, .passphrase = PASS };
+  PpCsrParams csr = { .common_name = "pending.example", .key_type = PP_KEY_ECDSA_P256 };
+  g_autofree char *pem = NULL, *req = NULL;
+  g_autoptr(PpBundleExportResult) ex = NULL;
+  g_autoptr(PpBundleImportResult) r = NULL;
+  g_autoptr(PpSite) imported = NULL;
+  PpBundleImportOptions opts = { .passphrase = PASS };
+  gboolean noted = FALSE;
+
+  g_assert_no_error (error);
+  pem = pp_ca_create (site, &ca, FALSE, NULL, &error);
+  g_assert_no_error (error);
+  req = pp_server_request_create (site, &csr, NULL, &error);
+  g_assert_no_error (error);
+
+  ex = pp_bundle_export (site, file, "another passphrase", NULL, NULL, NULL, &error);
+  g_assert_null (ex);
+  g_assert_error (error, PP_ERROR, PP_ERROR_PASSPHRASE);
+  g_assert_nonnull (strstr (error->message, "pki/ca/ca.key"));
+  g_assert_false (g_file_test (file, G_FILE_TEST_EXISTS));
+  g_clear_error (&error);
+
+  ex = pp_bundle_export (site, file, PASS, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (ex->n_keys, ==, 1);
+  for (guint i = 0; ex->skipped[i]; i++)
+    noted = noted || (strstr (ex->skipped[i], "pki/server/") && strstr (ex->skipped[i], "pending request"));
+  for (guint i = 0; ex->skipped[i]; i++) g_test_message ("note: %s", ex->skipped[i]);
+  g_assert_true (noted);
+
+  r = pp_bundle_import (file, target, &opts, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  imported = pp_site_open (target, &error);
+  g_assert_no_error (error);
+  g_assert_true (pp_ca_key_is_encrypted (imported));
+  g_assert_false (r->engines);   /* no server certificate yet: nothing to generate */
+}
+
+static void
+test_engine_variants (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = copy_template ("engine-variants");
+  g_autoptr(PpSite) site = pp_site_open (dir, &error);
+  PpEngineOptions opts = { "/srv/phoneprov", "/etc/phoneprov/apache", "/usr/lib64/httpd/modules" };
+  g_autoptr(GPtrArray) files = NULL;
+  g_autofree char *sites = NULL, *main_conf = NULL;
+
+  g_assert_no_error (error);
+  g_assert_true (pp_site_set (site, "https.address", "::1", &error));
+  g_assert_true (pp_site_set (site, "https.port", "8443", &error));
+  g_assert_true (pp_site_set (site, "http.enabled", "false", &error));
+  g_assert_true (pp_site_set (site, "https.profile", "modern", &error));
+  g_assert_true (pp_site_set (site, "https.digest", "true", &error));
+  g_assert_true (pp_site_save (site, &error));
+  files = pp_engine_config_generate (site, PP_ENGINE_APACHE, &opts, &error);
+  g_assert_no_error (error);
+  main_conf = g_strndup (g_bytes_get_data (((PpEngineFile *) files->pdata[0])->data, NULL),
+                         g_bytes_get_size (((PpEngineFile *) files->pdata[0])->data));
+  sites = g_strndup (g_bytes_get_data (((PpEngineFile *) files->pdata[1])->data, NULL),
+                     g_bytes_get_size (((PpEngineFile *) files->pdata[1])->data));
+  g_assert_nonnull (strstr (main_conf, "Listen [::1]:8443"));
+  g_assert_nonnull (strstr (main_conf, "ServerRoot \"/srv/phoneprov\""));
+  g_assert_nonnull (strstr (main_conf, "Define PHONEPROV_MODULES \"/usr/lib64/httpd/modules\""));
+  g_assert_nonnull (strstr (main_conf, "Include \"/etc/phoneprov/apache/phoneprov-sites.conf\""));
+  g_assert_null (strstr (sites, "bootROM"));   /* the HTTP site is off */
+  g_assert_nonnull (strstr (sites, "<VirtualHost [::1]:8443>"));
+  g_assert_nonnull (strstr (sites, "SSLProtocol -all +TLSv1.2 +TLSv1.3"));
+  g_assert_nonnull (strstr (sites, "AuthUserFile \"/srv/phoneprov/auth/htdigest\""));
+  g_assert_nonnull (strstr (sites, "SSLCACertificateFile \"/etc/phoneprov/apache/trust-anchors.pem\""));
+
+  /* nginx: no HTTPS site, nothing to do, and it says why. */
+  g_assert_true (pp_site_set (site, "https.enabled", "false", &error));
+  g_clear_pointer (&files, g_ptr_array_unref);
+  files = pp_engine_config_generate (site, PP_ENGINE_NGINX, NULL, &error);
+  g_assert_null (files);
+  g_assert_error (error, PP_ERROR, PP_ERROR_INVALID);
+  g_clear_error (&error);
+  /* A value that cannot be quoted safely is refused, not written. */
+  g_assert_true (pp_site_set (site, "https.enabled", "true", &error));
+  g_assert_true (pp_site_set (site, "site.name", "evil\" \\ name", &error));
+  files = pp_engine_config_generate (site, PP_ENGINE_NGINX, NULL, &error);
+  g_assert_null (files);
+  g_assert_error (error, PP_ERROR, PP_ERROR_INVALID);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -664,6 +761,8 @@ main (int argc, char **argv)
   g_test_add_func ("/bundle/replace-keeps-backup", test_replace_keeps_backup);
   g_test_add_func ("/bundle/runtime", test_runtime);
   g_test_add_func ("/bundle/engine-text", test_engine_text);
+  g_test_add_func ("/bundle/engine-variants", test_engine_variants);
+  g_test_add_func ("/bundle/encrypted-ca-and-pending", test_encrypted_ca_and_pending);
   g_test_add_func ("/bundle/hostile/traversal", test_traversal);
   g_test_add_func ("/bundle/hostile/traversal-in-manifest", test_traversal_in_manifest);
   g_test_add_func ("/bundle/hostile/links-and-devices", test_links_and_devices);
