@@ -445,26 +445,13 @@ pp_server_reload (PpServer *server, GError **error)
   g_autoptr(PpConfig) fresh = pp_config_load (server->site_dir, error);
   PpConfig *old;
   JsonObject *ev;
-  gboolean ok = fresh != NULL;
 
-  if (ok)
-    {
-      /* The worker count is fixed for the life of the process. */
-      fresh->workers = server->workers->len;
-      ok = apply_listeners (server, fresh, FALSE, error);
-    }
-  if (!ok)
-    {
-      /* The monitor shows why the change did not take. */
-      ev = json_object_new ();
-      json_object_set_string_member (ev, "type", "server");
-      json_object_set_string_member (ev, "result", "reload-failed");
-      json_object_set_string_member (ev, "reason", error && *error ? (*error)->message : "?");
-      json_object_set_string_member (ev, "remedy", _("The previous configuration keeps running; fix the "
-                                                     "problem and reload again."));
-      pp_events_emit (server->events, ev);
-      return FALSE;
-    }
+  if (fresh == NULL)
+    return FALSE;
+  /* The worker count is fixed for the life of the process. */
+  fresh->workers = server->workers->len;
+  if (!apply_listeners (server, fresh, FALSE, error))
+    return FALSE;
   g_mutex_lock (&server->lock);
   old = server->config;
   server->config = pp_config_ref (fresh);
@@ -488,13 +475,6 @@ quit_worker (gpointer data)
 void
 pp_server_stop (PpServer *server)
 {
-  if (server->workers->len > 0)
-    {
-      JsonObject *ev = json_object_new ();
-      json_object_set_string_member (ev, "type", "server");
-      json_object_set_string_member (ev, "reason", "stopping");
-      pp_events_emit (server->events, ev);
-    }
   for (guint i = 0; i < server->workers->len; i++)
     {
       PpWorker *w = server->workers->pdata[i];

@@ -97,15 +97,15 @@ fill_form (PpCsrPage *self)
       for (guint i = 0; s && i < s->fields->len; i++)
         {
           const PpCertField *f = s->fields->pdata[i];
-          if (f->kind == PP_CERT_FIELD_LIST)
-            for (guint j = 0; f->list && f->list[j]; j++)
-              {
-                /* "DNS: name" / "IP: addr" as the details model prints them. */
-                const char *v = strchr (f->list[j], ':');
-                g_string_append_printf (sans, "%s\n", v && g_ascii_isspace (v[1]) ? v + 2 : f->list[j]);
-              }
-          else if (f->text)
-            g_string_append_printf (sans, "%s\n", f->text);
+          if (f->kind != PP_CERT_FIELD_LIST || g_strcmp0 (f->key, "names") != 0)
+            continue;
+          for (guint j = 0; f->list && f->list[j]; j++)
+            {
+              /* "DNS: name" / "IP: addr" as the details model prints them. */
+              const char *v = strchr (f->list[j], ':');
+              if (g_str_has_prefix (f->list[j], "DNS: ") || g_str_has_prefix (f->list[j], "IP: "))
+                g_string_append_printf (sans, "%s\n", v + 2);
+            }
         }
     }
   else

@@ -6,24 +6,6 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
-/* Until the control API's client lands (issue 4), its functions may be
- * missing from libcontrol: reference them weakly and say so instead of
- * failing to link. Remove once pp-control-client.c implements them. */
-#pragma weak pp_control_client_status
-#pragma weak pp_control_client_reload
-#pragma weak pp_control_client_ping
-#pragma weak pp_control_ensure_daemon
-
-static gboolean
-control_available (GError **error)
-{
-  if (pp_control_client_status && pp_control_client_reload && pp_control_client_ping && pp_control_ensure_daemon)
-    return TRUE;
-  g_set_error_literal (error, PP_ERROR, PP_ERROR_UNSUPPORTED,
-                       _("This build of phoneprov cannot reach the provisioning server yet (its control client is missing). Update phoneprov."));
-  return FALSE;
-}
-
 void
 pp_site_status_free (PpSiteStatus *status)
 {
@@ -99,11 +81,6 @@ apply_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *ca
   g_autoptr(GError) error = NULL;
   JsonNode *status;
 
-  if (!control_available (&error))
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
   if (!pp_control_ensure_daemon (site_dir, NULL, cancellable, &error))
     {
       g_task_return_new_error (task, PP_ERROR, PP_ERROR_FAILED,
@@ -130,7 +107,7 @@ status_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *c
 {
   g_autoptr(PpControlClient) client = pp_control_client_new (task_data);
   GError *error = NULL;
-  JsonNode *status = control_available (&error) ? pp_control_client_status (client, cancellable, &error) : NULL;
+  JsonNode *status = pp_control_client_status (client, cancellable, &error);
 
   if (status == NULL)
     g_task_return_error (task, error);
@@ -176,11 +153,6 @@ reload_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *c
   g_autoptr(PpControlClient) client = pp_control_client_new (task_data);
   g_autoptr(GError) error = NULL;
 
-  if (!control_available (NULL))
-    {
-      g_task_return_boolean (task, TRUE);
-      return;
-    }
   if (pp_control_client_ping (client, cancellable) &&
       !pp_control_client_reload (client, cancellable, &error))
     {
@@ -210,10 +182,6 @@ pp_daemon_reload_if_running_finish (GAsyncResult *result, GError **error)
 gboolean
 pp_daemon_reload_sync (const char *site_dir, GCancellable *cancellable, GError **error)
 {
-  g_autoptr(PpControlClient) client = NULL;
-
-  if (!control_available (error))
-    return FALSE;
-  client = pp_control_client_new (site_dir);
+  g_autoptr(PpControlClient) client = pp_control_client_new (site_dir);
   return pp_control_client_reload (client, cancellable, error);
 }

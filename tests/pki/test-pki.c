@@ -318,8 +318,8 @@ test_crl (Fx *fx, gconstpointer user_data)
   assert_contains (err, "certificate revoked");
   g_clear_pointer (&out, g_free);
   g_clear_pointer (&out, g_free);
-  g_assert_cmpint (ctl (fx, &out, NULL, "ca", "list", "--json", NULL), ==, 0);
-  assert_contains (out, "\"status\" : \"revoked\"");
+  g_assert_cmpint (ctl (fx, &out, NULL, "ca", "list", NULL), ==, 0);
+  assert_contains (out, "revoked");
   /* Unknown serial, wrong passphrase: clear errors, nothing changes. */
   {
     g_autoptr(GHashTable) before = snapshot (fx);

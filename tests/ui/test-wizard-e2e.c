@@ -212,6 +212,19 @@ open_wizard (const char *site, const char *shots)
   gtk_window_resize (GTK_WINDOW (d->window), 1024, 768);
   gtk_widget_show (GTK_WIDGET (d->window));
   pp_driver_flush ();
+  {
+    /* Screenshots at 1024×768 including the header bar. */
+    GdkWindow *win = gtk_widget_get_window (GTK_WIDGET (d->window));
+    int w, h;
+    gtk_window_get_size (GTK_WINDOW (d->window), &w, &h);
+    gtk_window_resize (GTK_WINDOW (d->window), w - (gdk_window_get_width (win) - 1024),
+                       h - (gdk_window_get_height (win) - 768));
+    for (int i = 0; i < 20; i++)
+      {
+        pp_driver_flush ();
+        g_usleep (5000);
+      }
+  }
   return d;
 }
 
