@@ -282,4 +282,31 @@ else
     "phoneprovd serves the imported site to the phone simulator identically ($(wc -l < "$work/imported.sim") steps)"
 fi
 
+# ---- phoneprovd --bundle: a private runtime copy, gone after stop ----------
+if [ $have_sim -eq 0 ] || [ ! -x "${PHONEPROVD:-}" ] || [ ! -s "$work/original.sim" ]; then
+  skip "phoneprovd --bundle: phone simulator, phoneprovd or the original transcript missing"
+else
+  rm -f "$site/boot/"*.log
+  ctl bundle export "$work/again.tar.gz" --passphrase-file "$work/pass" > /dev/null
+  mkdir -m 700 "$work/xdg"
+  XDG_RUNTIME_DIR=$work/xdg "$PHONEPROVD" --bundle "$work/again.tar.gz" --passphrase-file "$work/pass" > "$work/daemon.log" 2>&1 &
+  dpid=$!; pids="$pids $dpid"
+  if wait_port "$https_port" "$dpid" && kill -0 "$dpid"; then
+    runtime=$(ls -d "$work/xdg/phoneprov/bundle-"*/site 2>/dev/null)
+    ok $([ -n "$runtime" ] && [ "$(stat -c %a "$runtime")" = 700 ]; echo $?) "phoneprovd --bundle runs from a private runtime folder ($runtime)"
+    sim --http "http://127.0.0.1:$http_port" --https "https://127.0.0.1:$https_port" > "$work/bundle.sim"
+    rc=$?
+    ok $([ $rc -eq 0 ] && diff "$work/original.sim" "$work/bundle.sim" >&2; echo $?) \
+      "phoneprovd --bundle serves the phone simulator like the original site"
+    stop_engine "$dpid" "$http_port" "$https_port"
+    ok $([ -z "$(ls -A "$work/xdg/phoneprov" 2>/dev/null)" ]; echo $?) "the runtime copy is removed when phoneprovd stops"
+  else
+    ok 1 "phoneprovd --bundle started: $(tail -3 "$work/daemon.log" | tr '\n' ' ')"
+  fi
+  XDG_RUNTIME_DIR=$work/xdg "$PHONEPROVD" --bundle "$work/again.tar.gz" --passphrase-file "$work/pki/root.crt" > "$work/daemon.log" 2>&1
+  rc=$?
+  ok $([ $rc -ne 0 ] && grep -q 'passphrase' "$work/daemon.log" && [ -z "$(ls -A "$work/xdg/phoneprov" 2>/dev/null)" ]; echo $?) \
+    "phoneprovd --bundle with a wrong passphrase stops with a clear message and leaves nothing behind"
+fi
+
 finish
