@@ -323,6 +323,8 @@ handler (SoupServer *soup, SoupServerMessage *msg, const char *path, GHashTable 
   if (soup_server_message_get_method (msg) != SOUP_METHOD_PUT)
     {
       st->bytes = pp_files_serve (msg, st->file, &reason);
+      if (soup_server_message_get_method (msg) == SOUP_METHOD_HEAD)
+        st->bytes = 0; /* the length was announced, nothing was sent */
       if (reason)
         refuse (msg, st, soup_server_message_get_status (msg), g_steal_pointer (&reason),
                 soup_server_message_get_status (msg) == SOUP_STATUS_NOT_FOUND

@@ -240,6 +240,30 @@ typedef struct {
   guint     site;
 } AcceptData;
 
+static gboolean on_listen_ready (GSocket *listener, GIOCondition condition, gpointer user_data);
+
+static void
+attach_accept_source (PpWorker *w, guint site)
+{
+  AcceptData *ad = g_new0 (AcceptData, 1);
+  ad->worker = w;
+  ad->site = site;
+  g_clear_pointer (&w->accept[site], g_source_unref);
+  w->accept[site] = g_socket_create_source (w->listen[site], G_IO_IN, NULL);
+  g_source_set_callback (w->accept[site], G_SOURCE_FUNC (on_listen_ready), ad, g_free);
+  g_source_attach (w->accept[site], w->context);
+}
+
+static gboolean
+resume_accept (gpointer user_data)
+{
+  AcceptData *ad = user_data;
+  if (ad->worker->listen[ad->site] && ad->worker->accept[ad->site]
+      && g_source_is_destroyed (ad->worker->accept[ad->site]))
+    attach_accept_source (ad->worker, ad->site);
+  return G_SOURCE_REMOVE;
+}
+
 static gboolean
 on_listen_ready (GSocket *listener, GIOCondition condition, gpointer user_data)
 {
@@ -247,9 +271,31 @@ on_listen_ready (GSocket *listener, GIOCondition condition, gpointer user_data)
 
   for (guint i = 0; i < ACCEPT_BATCH; i++)
     {
-      GSocket *sock = g_socket_accept (listener, NULL, NULL);
+      g_autoptr(GError) error = NULL;
+      GSocket *sock = g_socket_accept (listener, NULL, &error);
       if (sock == NULL)
-        break;
+        {
+          if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
+            break;
+          /* Out of file descriptors or memory: the listener stays readable,
+           * so pause instead of spinning, and let connections finish. */
+          {
+            AcceptData *again = g_new0 (AcceptData, 1);
+            GSource *pause = g_timeout_source_new (100);
+            static gint last_warning_s;
+            gint now_s = (gint) (g_get_monotonic_time () / G_USEC_PER_SEC);
+            if (now_s - g_atomic_int_get (&last_warning_s) >= 10)
+              {
+                g_atomic_int_set (&last_warning_s, now_s);
+                g_warning ("Not accepting connections for a moment: %s", error->message);
+              }
+            *again = *ad;
+            g_source_set_callback (pause, resume_accept, again, g_free);
+            g_source_attach (pause, ad->worker->context);
+            g_source_unref (pause);
+          }
+          return G_SOURCE_REMOVE;
+        }
       handle_socket (ad->worker, ad->site, sock);
     }
   return G_SOURCE_CONTINUE;
@@ -275,13 +321,8 @@ swap_listener_in_worker (gpointer user_data)
   g_clear_object (&w->listen[sl->site]);
   if (sl->socket)
     {
-      AcceptData *ad = g_new0 (AcceptData, 1);
-      ad->worker = w;
-      ad->site = sl->site;
       w->listen[sl->site] = g_object_ref (sl->socket);
-      w->accept[sl->site] = g_socket_create_source (sl->socket, G_IO_IN, NULL);
-      g_source_set_callback (w->accept[sl->site], G_SOURCE_FUNC (on_listen_ready), ad, g_free);
-      g_source_attach (w->accept[sl->site], w->context);
+      attach_accept_source (w, sl->site);
     }
   g_clear_object (&sl->socket);
   g_free (sl);
@@ -445,13 +486,26 @@ pp_server_reload (PpServer *server, GError **error)
   g_autoptr(PpConfig) fresh = pp_config_load (server->site_dir, error);
   PpConfig *old;
   JsonObject *ev;
+  gboolean ok = fresh != NULL;
 
-  if (fresh == NULL)
-    return FALSE;
-  /* The worker count is fixed for the life of the process. */
-  fresh->workers = server->workers->len;
-  if (!apply_listeners (server, fresh, FALSE, error))
-    return FALSE;
+  if (ok)
+    {
+      /* The worker count is fixed for the life of the process. */
+      fresh->workers = server->workers->len;
+      ok = apply_listeners (server, fresh, FALSE, error);
+    }
+  if (!ok)
+    {
+      /* The monitor shows why the change did not take. */
+      ev = json_object_new ();
+      json_object_set_string_member (ev, "type", "server");
+      json_object_set_string_member (ev, "result", "reload-failed");
+      json_object_set_string_member (ev, "reason", error && *error ? (*error)->message : "?");
+      json_object_set_string_member (ev, "remedy", _("The previous configuration keeps running; fix the "
+                                                     "problem and reload again."));
+      pp_events_emit (server->events, ev);
+      return FALSE;
+    }
   g_mutex_lock (&server->lock);
   old = server->config;
   server->config = pp_config_ref (fresh);
@@ -475,6 +529,13 @@ quit_worker (gpointer data)
 void
 pp_server_stop (PpServer *server)
 {
+  if (server->workers->len > 0)
+    {
+      JsonObject *ev = json_object_new ();
+      json_object_set_string_member (ev, "type", "server");
+      json_object_set_string_member (ev, "reason", "stopping");
+      pp_events_emit (server->events, ev);
+    }
   for (guint i = 0; i < server->workers->len; i++)
     {
       PpWorker *w = server->workers->pdata[i];
