@@ -6,6 +6,7 @@
 #include "pp-pki.h"
 
 #include <glib/gi18n.h>
+#include <json-glib/json-glib.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -158,21 +159,71 @@ cmd_ca_sign (PpCliContext *ctx, int argc, char **argv)
   return PP_CLI_OK;
 }
 
+static void
+print_index_json (GPtrArray *list)
+{
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  g_autoptr(JsonGenerator) gen = json_generator_new ();
+  g_autoptr(JsonNode) root = NULL;
+  g_autofree char *text = NULL;
+
+  json_builder_begin_array (b);
+  for (guint i = 0; i < list->len; i++)
+    {
+      PpCaIndexEntry *e = list->pdata[i];
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "serial");
+      json_builder_add_string_value (b, e->serial);
+      json_builder_set_member_name (b, "subject");
+      json_builder_add_string_value (b, e->subject);
+      json_builder_set_member_name (b, "template");
+      json_builder_add_string_value (b, e->template_name);
+      json_builder_set_member_name (b, "not_before");
+      json_builder_add_int_value (b, e->not_before);
+      json_builder_set_member_name (b, "not_after");
+      json_builder_add_int_value (b, e->not_after);
+      json_builder_set_member_name (b, "status");
+      json_builder_add_string_value (b, pp_cert_status_to_string (e->status));
+      json_builder_set_member_name (b, "revoked_at");
+      json_builder_add_int_value (b, e->revoked_at);
+      json_builder_end_object (b);
+    }
+  json_builder_end_array (b);
+  root = json_builder_get_root (b);
+  json_generator_set_pretty (gen, TRUE);
+  json_generator_set_root (gen, root);
+  text = json_generator_to_data (gen, NULL);
+  printf ("%s\n", text);
+}
+
 static int
 cmd_ca_list (PpCliContext *ctx, int argc, char **argv)
 {
+  gboolean json = FALSE;
+  const GOptionEntry entries[] = {
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print JSON"), NULL },
+    { NULL }
+  };
   g_autoptr(GError) error = NULL;
   g_autoptr(PpSite) site = NULL;
   g_autoptr(GPtrArray) list = NULL;
 
-  if (!pp_cli_parse (&argc, &argv, NULL, NULL, _("List the certificates the site's CA issued.")))
+  if (!pp_cli_parse (&argc, &argv, entries, NULL,
+                     _("List the certificates the site's CA issued: serial, status, expiry, template, subject.")))
     return PP_CLI_USAGE;
+  if (argc > 1)
+    return pp_cli_usage (_("ca list takes no arguments."));
   site = pp_cli_open_site (ctx);
   if (site == NULL)
     return PP_CLI_ERROR;
   list = pp_ca_index_list (site, &error);
   if (list == NULL)
     return pp_cli_fail (error);
+  if (json || ctx->json)
+    {
+      print_index_json (list);
+      return PP_CLI_OK;
+    }
   for (guint i = 0; i < list->len; i++)
     {
       PpCaIndexEntry *e = list->pdata[i];
@@ -360,7 +411,7 @@ cmd_cert_import (PpCliContext *ctx, int argc, char **argv)
 const PpCliCommand pp_cli_pki_commands[] = {
   { "ca init", "--cn NAME [--dn-suffix DN] [OPTIONS]", N_("Create the local root CA"), cmd_ca_init },
   { "ca sign", "[--csr FILE] [--template T]", N_("Issue a certificate (no --csr: sign and install the server request)"), cmd_ca_sign },
-  { "ca list", NULL, N_("List certificates the CA issued"), cmd_ca_list },
+  { "ca list", "[--json]", N_("List certificates the CA issued"), cmd_ca_list },
   { "csr new", "--cn FQDN [--dns N] [--ip A] …", N_("Create the server key and request"), cmd_csr_new },
   { "cert import", "FILE [--passphrase-file F]", N_("Import a server key and certificate (PFX/PKCS #12, PEM)"), cmd_cert_import },
   { "crl", "[--revoke SERIAL]", N_("Revoke a certificate, regenerate the CRL"), cmd_crl },

@@ -408,3 +408,45 @@ pp_control_ensure_daemon (const char *site_dir, const char *daemon_path, GCancel
                pp_control_client_get_socket_path (client), START_TIMEOUT_MS / 1000, log_path);
   return FALSE;
 }
+
+static void
+ensure_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
+{
+  char **args = data;  /* site_dir, daemon_path (may be NULL) */
+  GError *error = NULL;
+
+  if (pp_control_ensure_daemon (args[0], args[1], cancellable, &error))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+static void
+free_args (gpointer data)
+{
+  char **args = data;
+  g_free (args[0]);
+  g_free (args[1]);
+  g_free (args);
+}
+
+void
+pp_control_ensure_daemon_async (const char *site_dir, const char *daemon_path, GCancellable *cancellable,
+                                GAsyncReadyCallback callback, gpointer user_data)
+{
+  g_autoptr(GTask) task = g_task_new (NULL, cancellable, callback, user_data);
+  char **args = g_new0 (char *, 2);
+
+  /* Inputs copied before the thread starts. */
+  args[0] = g_strdup (site_dir);
+  args[1] = g_strdup (daemon_path);
+  g_task_set_source_tag (task, pp_control_ensure_daemon_async);
+  g_task_set_task_data (task, args, free_args);
+  g_task_run_in_thread (task, ensure_thread);
+}
+
+gboolean
+pp_control_ensure_daemon_finish (GAsyncResult *result, GError **error)
+{
+  return g_task_propagate_boolean (G_TASK (result), error);
+}

@@ -51,5 +51,10 @@ gboolean  pp_control_client_reload_finish (PpControlClient *self, GAsyncResult *
  * <site>/logs/daemon.log. Blocks: call it from a GTask thread in the UI. */
 gboolean  pp_control_ensure_daemon (const char *site_dir, const char *daemon_path,
                                     GCancellable *cancellable, GError **error);
+/* The same in a GTask thread, for the UI's main loop. */
+void      pp_control_ensure_daemon_async  (const char *site_dir, const char *daemon_path,
+                                           GCancellable *cancellable,
+                                           GAsyncReadyCallback callback, gpointer user_data);
+gboolean  pp_control_ensure_daemon_finish (GAsyncResult *result, GError **error);
 
 G_END_DECLS

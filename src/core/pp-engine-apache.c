@@ -89,6 +89,9 @@ append_http_vhost (GString *s, PpEngineGen *gen)
                              "    ServerName %s\n"
                              "    DocumentRoot \"%s\"\n",
                           desc, vhost, gen->hostname, gen->boot);
+  if (pp_site_get_bool (gen->site, "http.bootstrap"))
+    g_string_append (s, "    # http.bootstrap is on in site.conf: phoneprovd generates the configuration that moves\n"
+                        "    # phones to HTTPS; Apache serves only the files in the boot folder.\n");
   append_locations (s, gen, digest);
   g_string_append (s, "</VirtualHost>\n\n");
 }
@@ -130,6 +133,9 @@ append_https_vhost (GString *s, PpEngineGen *gen)
         g_string_append (s, "    # https.accept-expired-polycom is on in site.conf, but Apache cannot make that\n"
                             "    # exception: phones with expired device certificates are refused here.\n");
     }
+  if (pp_site_get_bool (gen->site, "https.bind-mac"))
+    g_string_append (s, "    # https.bind-mac is on in site.conf; this configuration does not bind phones to their\n"
+                        "    # own <MAC> files: every trusted phone may read and upload any phone's files.\n");
   append_locations (s, gen, pp_site_get_bool (gen->site, "https.digest"));
   g_string_append (s, "</VirtualHost>\n");
 }

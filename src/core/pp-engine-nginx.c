@@ -57,6 +57,9 @@ append_server (GString *s, PpEngineGen *gen)
         g_string_append (s, "    # https.accept-expired-polycom is on in site.conf, but nginx cannot make that\n"
                             "    # exception: phones with expired device certificates are refused here.\n");
     }
+  if (pp_site_get_bool (gen->site, "https.bind-mac"))
+    g_string_append (s, "    # https.bind-mac is on in site.conf; this configuration does not bind phones to their\n"
+                        "    # own <MAC> files: every trusted phone may read and upload any phone's files.\n");
   if (pp_site_get_bool (gen->site, "https.digest"))
     g_string_append (s, "    # https.digest is on in site.conf, but nginx has no digest authentication:\n"
                         "    # here the client certificate alone authenticates the phone.\n");

@@ -239,43 +239,26 @@ hex_to_bytes (const char *hex)
 }
 
 GBytes *
-pp_crl_generate (PpSite *site, guint days, const char *ca_passphrase, GError **error)
+pp_pki_crl_build (gnutls_x509_crt_t ca, gnutls_x509_privkey_t key, GPtrArray *entries, guint64 number,
+                  guint days, GError **error)
 {
-  g_autoptr(PpX509Crt) ca = NULL;
-  g_autoptr(PpX509Privkey) key = NULL;
   g_autoptr(PpX509Crl) crl = NULL;
-  g_autoptr(GPtrArray) entries = NULL;
-  g_autoptr(GBytes) numb = NULL;
-  g_autofree char *num_text = NULL;
   gnutls_datum_t out = { NULL, 0 };
-  guint64 number = 0;
   guint8 numbuf[8], id[64];
   size_t id_size = sizeof id;
   time_t now = time (NULL);
   GBytes *result;
+  guint skip = 0;
   int ret;
 
-  if (!pp_pki_load_ca (site, ca_passphrase, FALSE, &ca, &key, error))
-    return NULL;
-  entries = pp_ca_index_list (site, error);
-  if (entries == NULL)
-    return NULL;
-  numb = pp_pki_read (site, PP_CA_CRLNUM, "", NULL);
-  if (numb)
-    {
-      g_autofree char *t = g_strndup (g_bytes_get_data (numb, NULL), g_bytes_get_size (numb));
-      number = g_ascii_strtoull (g_strstrip (t), NULL, 10);
-    }
-  number++;
   for (int i = 7; i >= 0; i--)
     numbuf[7 - i] = (guint8) (number >> (i * 8));
-
   gnutls_x509_crl_init (&crl);
   if ((ret = gnutls_x509_crl_set_version (crl, 2)) < 0
       || (ret = gnutls_x509_crl_set_this_update (crl, now)) < 0
       || (ret = gnutls_x509_crl_set_next_update (crl, now + (time_t) (days ? days : CRL_DEFAULT_DAYS) * 86400)) < 0)
     goto fail;
-  for (guint i = 0; i < entries->len; i++)
+  for (guint i = 0; entries && i < entries->len; i++)
     {
       PpCaIndexEntry *e = entries->pdata[i];
       g_autoptr(GBytes) sb = NULL;
@@ -290,29 +273,56 @@ pp_crl_generate (PpSite *site, guint days, const char *ca_passphrase, GError **e
   if (gnutls_x509_crt_get_subject_key_id (ca, id, &id_size, NULL) >= 0
       && (ret = gnutls_x509_crl_set_authority_key_id (crl, id, id_size)) < 0)
     goto fail;
-  {
-    /* Minimal big-endian encoding of the CRL number. */
-    guint skip = 0;
-    while (skip < 7 && numbuf[skip] == 0)
-      skip++;
-    if ((ret = gnutls_x509_crl_set_number (crl, numbuf + skip, sizeof numbuf - skip)) < 0)
-      goto fail;
-  }
+  /* Minimal big-endian encoding of the CRL number. */
+  while (skip < 7 && numbuf[skip] == 0)
+    skip++;
+  if ((ret = gnutls_x509_crl_set_number (crl, numbuf + skip, sizeof numbuf - skip)) < 0)
+    goto fail;
   ret = gnutls_x509_crl_sign2 (crl, ca, key, pp_pki_digest_for_key (key), 0);
   if (ret < 0 || (ret = gnutls_x509_crl_export2 (crl, GNUTLS_X509_FMT_PEM, &out)) < 0)
     goto fail;
   result = g_bytes_new (out.data, out.size);
   gnutls_free (out.data);
-  num_text = g_strdup_printf ("%" G_GUINT64_FORMAT "\n", number);
-  if (!pp_pki_write (site, PP_CA_CRL, g_bytes_get_data (result, NULL), g_bytes_get_size (result), FALSE, error)
-      || !pp_pki_write (site, PP_CA_CRLNUM, num_text, strlen (num_text), FALSE, error))
-    {
-      g_bytes_unref (result);
-      return NULL;
-    }
   return result;
 
 fail:
   pp_gnutls_error (error, ret, _("the certificate revocation list"));
   return NULL;
+}
+
+GBytes *
+pp_crl_generate (PpSite *site, guint days, const char *ca_passphrase, GError **error)
+{
+  g_autoptr(PpX509Crt) ca = NULL;
+  g_autoptr(PpX509Privkey) key = NULL;
+  g_autoptr(GPtrArray) entries = NULL;
+  g_autoptr(GBytes) numb = NULL;
+  g_autofree char *num_text = NULL;
+  guint64 number = 0;
+  GBytes *result;
+
+  if (!pp_pki_load_ca (site, ca_passphrase, FALSE, &ca, &key, error))
+    return NULL;
+  entries = pp_ca_index_list (site, error);
+  if (entries == NULL)
+    return NULL;
+  numb = pp_pki_read (site, PP_CA_CRLNUM, "", NULL);
+  if (numb)
+    {
+      g_autofree char *t = g_strndup (g_bytes_get_data (numb, NULL), g_bytes_get_size (numb));
+      number = g_ascii_strtoull (g_strstrip (t), NULL, 10);
+    }
+  number++;
+  result = pp_pki_crl_build (ca, key, entries, number, days, error);
+  if (result == NULL)
+    return NULL;
+  /* The number first: a crash in between skips a number, never reuses one. */
+  num_text = g_strdup_printf ("%" G_GUINT64_FORMAT "\n", number);
+  if (!pp_pki_write (site, PP_CA_CRLNUM, num_text, strlen (num_text), FALSE, error)
+      || !pp_pki_write (site, PP_CA_CRL, g_bytes_get_data (result, NULL), g_bytes_get_size (result), FALSE, error))
+    {
+      g_bytes_unref (result);
+      return NULL;
+    }
+  return result;
 }

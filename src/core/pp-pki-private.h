@@ -52,6 +52,10 @@ gnutls_x509_crt_t pp_pki_sign_crq (PpSite                *site,
                                    gnutls_x509_privkey_t  ca_key,
                                    GError               **error);
 
+/* A signed CRL listing the revoked entries of @entries (may be NULL). */
+GBytes  *pp_pki_crl_build (gnutls_x509_crt_t ca, gnutls_x509_privkey_t key, GPtrArray *entries,
+                           guint64 number, guint days, GError **error);
+
 /* Append a freshly issued certificate to index.json. */
 gboolean pp_ca_index_add (PpSite *site, gnutls_x509_crt_t crt, PpCertTemplate tmpl, GError **error);
 

@@ -191,6 +191,12 @@ pp_server_request_create (PpSite *site, const PpCsrParams *params, GCancellable 
 
   if (!validate_params (params, error) || g_cancellable_set_error_if_cancelled (cancellable, error))
     return NULL;
+  if (params->with_ecdsa && (params->key_type == PP_KEY_ECDSA_P256 || params->key_type == PP_KEY_ECDSA_P384))
+    {
+      g_set_error (error, PP_ERROR, PP_ERROR_INVALID,
+                   _("The second ECDSA identity goes beside an RSA key, for phones that cannot use ECDSA; with an ECDSA main key, leave it off."));
+      return NULL;
+    }
   key = pp_pki_generate_key (params->key_type, error);
   if (key == NULL || g_cancellable_set_error_if_cancelled (cancellable, error))
     return NULL;

@@ -4,9 +4,14 @@
 #include "pp-error.h"
 #include "pp-fileutil.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <glib/gi18n-lib.h>
+#include <glib/gstdio.h>
 #include <gnutls/crypto.h>
+#include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #define CA_DEFAULT_DAYS 3650
 #define LEAF_DEFAULT_DAYS 825
@@ -336,8 +341,92 @@ set_key_ids (gnutls_x509_crt_t crt, gnutls_x509_crt_t issuer, GError **error)
   return TRUE;
 }
 
-/* Writes are ordered so a crash leaves no certificate without its key:
- * key first, certificate last. */
+static void
+remove_flat_dir (const char *dir)
+{
+  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
+  const char *name;
+  while (d && (name = g_dir_read_name (d)))
+    {
+      g_autofree char *p = g_build_filename (dir, name, NULL);
+      g_unlink (p);
+    }
+  g_rmdir (dir);
+}
+
+/* The new CA is written whole into pki/ca.new/ and swapped with pki/ca in
+ * one renameat2(RENAME_EXCHANGE): a crash leaves the old CA or the new one,
+ * never a key from one and a certificate from the other. */
+static gboolean
+write_ca_dir (PpSite *site, const char *key_pem, const char *crt_pem, GBytes *crl, GError **error)
+{
+  g_autofree char *dir = pp_site_path (site, "pki/ca");
+  g_autofree char *stage = pp_site_path (site, "pki/ca.new");
+  g_autofree char *old = pp_site_path (site, "pki/ca.old");
+  g_autofree char *parent = pp_site_path (site, "pki");
+  static const char empty_index[] = "{\"version\":1,\"certificates\":[]}\n";
+  struct { const char *name; const void *data; gsize len; mode_t mode; } files[] = {
+    { "ca.key", key_pem, strlen (key_pem), 0600 },
+    { "index.json", empty_index, sizeof empty_index - 1, 0644 },
+    { "crlnumber", "1\n", 2, 0644 },
+    { "crl.pem", g_bytes_get_data (crl, NULL), g_bytes_get_size (crl), 0644 },
+    { "ca.crt", crt_pem, strlen (crt_pem), 0644 },
+  };
+  int fd;
+
+  remove_flat_dir (stage);  /* leftovers of an interrupted run */
+  remove_flat_dir (old);
+  if (!pp_mkdir (stage, 0700, error))
+    return FALSE;
+  for (guint i = 0; i < G_N_ELEMENTS (files); i++)
+    {
+      g_autofree char *p = g_build_filename (stage, files[i].name, NULL);
+      if (!pp_file_write_atomic (p, files[i].data, files[i].len, files[i].mode, error))
+        {
+          remove_flat_dir (stage);
+          return FALSE;
+        }
+    }
+  if (!g_file_test (dir, G_FILE_TEST_IS_DIR))
+    {
+      if (g_rename (stage, dir) != 0)
+        goto fail;
+    }
+  else if (renameat2 (AT_FDCWD, stage, AT_FDCWD, dir, RENAME_EXCHANGE) != 0)
+    {
+      /* Filesystems without RENAME_EXCHANGE: two renames, a short window. */
+      if ((errno != EINVAL && errno != ENOSYS) || g_rename (dir, old) != 0)
+        goto fail;
+      if (g_rename (stage, dir) != 0)
+        {
+          int saved = errno;
+          g_rename (old, dir);
+          errno = saved;
+          goto fail;
+        }
+    }
+  /* After the exchange pki/ca.new holds the previous CA. */
+  remove_flat_dir (stage);
+  remove_flat_dir (old);
+  fd = open (parent, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd >= 0)
+    {
+      (void) fsync (fd);
+      close (fd);
+    }
+  return TRUE;
+
+fail:
+  {
+    int saved = errno;
+    remove_flat_dir (stage);
+    g_set_error (error, PP_ERROR, PP_ERROR_IO,
+                 _("Could not put the new CA in place in %s: %s. The previous CA is unchanged."),
+                 dir, g_strerror (saved));
+    return FALSE;
+  }
+}
+
 char *
 pp_ca_create (PpSite *site, const PpCaParams *params, gboolean replace,
               GCancellable *cancellable, GError **error)
@@ -417,17 +506,12 @@ pp_ca_create (PpSite *site, const PpCaParams *params, gboolean replace,
   crt_pem = key_pem ? pp_cert_to_pem (crt, error) : NULL;
   if (crt_pem == NULL)
     return NULL;
-
-  /* A new CA starts with an empty index and CRL numbering. */
-  if (!pp_pki_write (site, PP_CA_KEY, key_pem, strlen (key_pem), TRUE, error)
-      || !pp_pki_write (site, PP_CA_INDEX, "{\"version\":1,\"certificates\":[]}\n", 32, FALSE, error)
-      || !pp_pki_write (site, PP_CA_CRLNUM, "0\n", 2, FALSE, error)
-      || !pp_pki_write (site, PP_CA_CRT, crt_pem, strlen (crt_pem), FALSE, error))
-    return NULL;
-  explicit_bzero (key_pem, strlen (key_pem));
+  /* A new CA starts with an empty index and CRL number 1. */
   {
-    g_autoptr(GBytes) crl = pp_crl_generate (site, 0, params->passphrase, error);
-    if (crl == NULL)
+    g_autoptr(GBytes) crl = pp_pki_crl_build (crt, key, NULL, 1, 0, error);
+    gboolean ok = crl && write_ca_dir (site, key_pem, crt_pem, crl, error);
+    explicit_bzero (key_pem, strlen (key_pem));
+    if (!ok)
       return NULL;
   }
   return g_steal_pointer (&crt_pem);

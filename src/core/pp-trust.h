@@ -62,8 +62,10 @@ GPtrArray *pp_trust_list (PpSite *site, GError **error);
  * of at least 8 hex digits, colons ignored). */
 gboolean   pp_trust_remove (PpSite *site, const char *id, GError **error);
 
-/* Load the whole store into @list (certificates as trusted CAs, CRLs
- * attached). Counts are optional. For the server's client-cert check. */
+/* Load the whole store into @list: every certificate (intermediates too,
+ * as the admin put them there to be trusted) as a trusted CA, then the
+ * CRLs, each checked against its issuer. Counts are optional. A file that
+ * does not parse is an error naming it. */
 gboolean   pp_trust_load (PpSite                    *site,
                           gnutls_x509_trust_list_t   list,
                           guint                     *n_certs,

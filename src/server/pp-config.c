@@ -77,10 +77,12 @@ pp_config_load (const char *site_dir, GError **error)
   real = realpath (boot, NULL);
   if (real == NULL || !g_file_test (real, G_FILE_TEST_IS_DIR))
     {
-      free (real);
       g_set_error (error, PP_ERROR, PP_ERROR_NOT_FOUND,
-                   _("The boot directory %s does not exist. Create it (wizard page “Boot directory”) "
-                     "or change boot.dir."), boot);
+                   real ? _("The boot directory %s is not a folder. Point boot.dir at the folder that holds "
+                            "the phones' files.")
+                        : _("The boot directory %s does not exist. Create it (wizard page “Boot directory”) "
+                            "or change boot.dir."), boot);
+      free (real);
       return NULL;
     }
   c->boot_dir = g_strdup (real);

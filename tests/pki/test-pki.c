@@ -52,6 +52,20 @@ test_ca_init (Fx *fx, gconstpointer user_data)
     assert_contains (e, "already has a certificate authority");
     assert_unchanged (fx, before);
   }
+  /* --replace swaps the whole pki/ca folder; no staging folder is left. */
+  {
+    g_autofree char *old_crt = read_file (crt, NULL), *new_crt = NULL, *e = NULL, *t = NULL;
+    g_autofree char *stage = site_path (fx, "pki/ca.new"), *old = site_path (fx, "pki/ca.old");
+    CTL_OK (fx, "ca", "init", "--cn", "Other CA", "--key-type", "ecdsa-p384", "--replace");
+    new_crt = read_file (crt, NULL);
+    g_assert_cmpstr (old_crt, !=, new_crt);
+    g_assert_false (g_file_test (stage, G_FILE_TEST_EXISTS));
+    g_assert_false (g_file_test (old, G_FILE_TEST_EXISTS));
+    g_assert_cmpint (run (&t, &e, "openssl", "crl", "-in", crl, "-CAfile", crt, "-noout", "-text", NULL), ==, 0);
+    assert_contains (e, "verify OK");
+    assert_contains (t, "ecdsa-with-SHA384");
+    assert_contains (t, "X509v3 CRL Number: \n                1");
+  }
 }
 
 static void
@@ -318,8 +332,8 @@ test_crl (Fx *fx, gconstpointer user_data)
   assert_contains (err, "certificate revoked");
   g_clear_pointer (&out, g_free);
   g_clear_pointer (&out, g_free);
-  g_assert_cmpint (ctl (fx, &out, NULL, "ca", "list", NULL), ==, 0);
-  assert_contains (out, "revoked");
+  g_assert_cmpint (ctl (fx, &out, NULL, "ca", "list", "--json", NULL), ==, 0);
+  assert_contains (out, "\"status\" : \"revoked\"");
   /* Unknown serial, wrong passphrase: clear errors, nothing changes. */
   {
     g_autoptr(GHashTable) before = snapshot (fx);

@@ -62,6 +62,8 @@ echo "not a certificate" > "$site/pki/trust/broken.pem"
 code=$(api -X POST -o "$work/reload" -w '%{http_code}' http://phoneprovd/v1/reload)
 grep -q '"error" : "The trust store file .*broken.pem is not a certificate' "$work/reload"
 ok $([ $? -eq 0 ] && [ "$code" -ge 400 ]; echo $?) "reload with a broken trust file fails with HTTP $code and names the file"
+events | grep '"result":"reload-failed"' | grep -q 'broken.pem'
+ok $? "the failed reload is an event for the monitor"
 ctl server reload > /dev/null 2> "$work/err"
 ok $([ $? -eq 1 ] && grep -q 'broken.pem' "$work/err"; echo $?) "phoneprovctl server reload reports it: $(cat "$work/err")"
 code=$(curl -s -m 30 --cacert "$pki/siteca.crt" --cert "$pki/phone1.crt" --key "$pki/phone1.key" -o /dev/null -w '%{http_code}' "${https_url}sip.cfg")
