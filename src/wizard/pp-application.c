@@ -1,13 +1,16 @@
 #include "config.h"
 #include "pp-application.h"
 #include "pp-window.h"
+#include "pp-screenshots.h"
 #include "pp-site.h"
 
 #include <glib/gi18n.h>
+#include <stdlib.h>
 
 struct _PpApplication {
   GtkApplication parent_instance;
   char          *site_dir;
+  char          *screenshots_dir;
 };
 
 G_DEFINE_FINAL_TYPE (PpApplication, pp_application, GTK_TYPE_APPLICATION)
@@ -74,6 +77,13 @@ pp_application_activate (GApplication *app)
   PpApplication *self = PP_APPLICATION (app);
   GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (app));
 
+  if (self->screenshots_dir)
+    {
+      /* A batch run: its failure must reach the caller's exit status. */
+      if (pp_screenshots_run (GTK_APPLICATION (app), self->screenshots_dir) != 0)
+        exit (EXIT_FAILURE);
+      return;
+    }
   if (window == NULL)
     {
       g_autofree char *dir = choose_site_dir (self);
@@ -86,7 +96,7 @@ static int
 pp_application_handle_local_options (GApplication *app, GVariantDict *options)
 {
   PpApplication *self = PP_APPLICATION (app);
-  const char *site = NULL;
+  const char *site = NULL, *shots = NULL;
 
   if (g_variant_dict_contains (options, "version"))
     {
@@ -95,6 +105,15 @@ pp_application_handle_local_options (GApplication *app, GVariantDict *options)
     }
   if (g_variant_dict_lookup (options, "site", "^&ay", &site))
     self->site_dir = g_canonicalize_filename (site, NULL);
+  if (g_variant_dict_lookup (options, "screenshots", "^&ay", &shots))
+    {
+      const char *locale = NULL;
+      g_variant_dict_lookup (options, "locale", "&s", &locale);
+      self->screenshots_dir = g_canonicalize_filename (shots, NULL);
+      pp_screenshots_prepare (locale);
+      /* A batch run of its own, beside any open wizard. */
+      g_application_set_flags (app, g_application_get_flags (app) | G_APPLICATION_NON_UNIQUE);
+    }
   return -1;
 }
 
@@ -102,6 +121,7 @@ static void
 pp_application_finalize (GObject *object)
 {
   g_free (PP_APPLICATION (object)->site_dir);
+  g_free (PP_APPLICATION (object)->screenshots_dir);
   G_OBJECT_CLASS (pp_application_parent_class)->finalize (object);
 }
 
@@ -121,6 +141,8 @@ pp_application_init (PpApplication *self)
   const GOptionEntry entries[] = {
     { "site", 's', 0, G_OPTION_ARG_FILENAME, NULL, N_("Site directory to set up (default: the last one used)"), N_("DIR") },
     { "version", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Show the version"), NULL },
+    { "screenshots", 0, 0, G_OPTION_ARG_FILENAME, NULL, N_("Save screenshots of every step of a demo site to DIR, then quit"), N_("DIR") },
+    { "locale", 0, 0, G_OPTION_ARG_STRING, NULL, N_("Language of the screenshots, e.g. de"), N_("LANG") },
     { NULL }
   };
   g_application_add_main_option_entries (G_APPLICATION (self), entries);
