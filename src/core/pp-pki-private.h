@@ -26,6 +26,18 @@ G_BEGIN_DECLS
 #define PP_SRV_PKEY  "pki/server/pending.key"
 #define PP_SRV_PEKEY "pki/server/pending-ecdsa.key"
 
+/* All-or-nothing change of one folder (pp-pki-txn.c): begin copies it (or
+ * starts empty), write/remove act on the copy, commit swaps it in; freeing
+ * an uncommitted transaction drops it. Names are file names in the folder. */
+typedef struct _PpPkiTxn PpPkiTxn;
+PpPkiTxn *pp_pki_txn_begin (PpSite *site, const char *rel, gboolean start_empty, GError **error);
+gboolean  pp_pki_txn_write (PpPkiTxn *txn, const char *name, const void *data, gsize len,
+                            gboolean secret, GError **error);
+void      pp_pki_txn_remove (PpPkiTxn *txn, const char *name);
+gboolean  pp_pki_txn_commit (PpPkiTxn *txn, GError **error);
+void      pp_pki_txn_free (PpPkiTxn *txn);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PpPkiTxn, pp_pki_txn_free)
+
 /* Read <site>/@rel; PP_ERROR_NOT_FOUND with @missing_msg when absent. */
 GBytes  *pp_pki_read (PpSite *site, const char *rel, const char *missing_msg, GError **error);
 gboolean pp_pki_write (PpSite *site, const char *rel, const void *data, gsize len,

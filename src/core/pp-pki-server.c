@@ -6,7 +6,6 @@
 
 #include <glib/gi18n-lib.h>
 #include <gio/gio.h>
-#include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 #include <string.h>
 
@@ -172,6 +171,16 @@ fail:
   return NULL;
 }
 
+#define SERVER_DIR "pki/server"
+
+/* File name of a "pki/server/…" path, for transactions on that folder. */
+static const char *
+base (const char *rel)
+{
+  const char *slash = strrchr (rel, '/');
+  return slash ? slash + 1 : rel;
+}
+
 static gboolean
 set_pending_flag (PpSite *site, gboolean pending, GError **error)
 {
@@ -240,27 +249,26 @@ pp_server_request_create (PpSite *site, const PpCsrParams *params, GCancellable 
   }
   /* The installed server.crt stays untouched until a matching certificate
    * for the new key is installed; chain.pem likewise. */
-  if (!pp_pki_write (site, PP_SRV_PKEY, key_pem, strlen (key_pem), TRUE, error))
-    return NULL;
-  explicit_bzero (key_pem, strlen (key_pem));
-  if (!pp_pki_write (site, PP_SRV_CSR, csr_pem, strlen (csr_pem), FALSE, error)
-      || !pp_pki_write (site, PP_SRV_REQ, meta, strlen (meta), FALSE, error))
-    return NULL;
-  if (ekey_pem)
-    {
-      gboolean ok = pp_pki_write (site, PP_SRV_PEKEY, ekey_pem, strlen (ekey_pem), TRUE, error)
-                    && pp_pki_write (site, PP_SRV_ECSR, ecsr_pem, strlen (ecsr_pem), FALSE, error);
+  {
+    g_autoptr(PpPkiTxn) txn = pp_pki_txn_begin (site, SERVER_DIR, FALSE, error);
+    gboolean ok = txn != NULL
+                  && pp_pki_txn_write (txn, base (PP_SRV_PKEY), key_pem, strlen (key_pem), TRUE, error)
+                  && pp_pki_txn_write (txn, base (PP_SRV_CSR), csr_pem, strlen (csr_pem), FALSE, error)
+                  && pp_pki_txn_write (txn, base (PP_SRV_REQ), meta, strlen (meta), FALSE, error);
+    if (ok && ekey_pem)
+      ok = pp_pki_txn_write (txn, base (PP_SRV_PEKEY), ekey_pem, strlen (ekey_pem), TRUE, error)
+           && pp_pki_txn_write (txn, base (PP_SRV_ECSR), ecsr_pem, strlen (ecsr_pem), FALSE, error);
+    else if (ok)
+      {
+        pp_pki_txn_remove (txn, base (PP_SRV_ECSR));
+        pp_pki_txn_remove (txn, base (PP_SRV_PEKEY));
+      }
+    explicit_bzero (key_pem, strlen (key_pem));
+    if (ekey_pem)
       explicit_bzero (ekey_pem, strlen (ekey_pem));
-      if (!ok)
-        return NULL;
-    }
-  else
-    {
-      g_autofree char *p1 = pp_site_path (site, PP_SRV_ECSR);
-      g_autofree char *p2 = pp_site_path (site, PP_SRV_PEKEY);
-      g_unlink (p1);
-      g_unlink (p2);
-    }
+    if (!ok || !pp_pki_txn_commit (txn, error))
+      return NULL;
+  }
   if (!set_pending_flag (site, TRUE, error))
     return NULL;
   return g_steal_pointer (&csr_pem);
@@ -368,7 +376,7 @@ static const Slot slots[] = {
 };
 
 static gboolean
-install_slot (PpSite *site, const Slot *slot, gnutls_x509_crt_t leaf, GPtrArray *pool,
+install_slot (PpSite *site, PpPkiTxn *txn, const Slot *slot, gnutls_x509_crt_t leaf, GPtrArray *pool,
               gboolean from_pending, GError **error)
 {
   g_autoptr(GPtrArray) chain = build_chain (leaf, pool);
@@ -381,18 +389,14 @@ install_slot (PpSite *site, const Slot *slot, gnutls_x509_crt_t leaf, GPtrArray 
   if (from_pending)
     {
       g_autoptr(GBytes) k = pp_pki_read (site, slot->pending_key, "", error);
-      if (k == NULL || !pp_pki_write (site, slot->key, g_bytes_get_data (k, NULL), g_bytes_get_size (k), TRUE, error))
+      if (k == NULL
+          || !pp_pki_txn_write (txn, base (slot->key), g_bytes_get_data (k, NULL), g_bytes_get_size (k), TRUE, error))
         return FALSE;
+      pp_pki_txn_remove (txn, base (slot->pending_key));
     }
-  if (!pp_pki_write (site, slot->chain, g_bytes_get_data (chain_pem, NULL), g_bytes_get_size (chain_pem), FALSE, error)
-      || !pp_pki_write (site, slot->crt, leaf_pem, strlen (leaf_pem), FALSE, error))
-    return FALSE;
-  if (from_pending)
-    {
-      g_autofree char *p = pp_site_path (site, slot->pending_key);
-      g_unlink (p);
-    }
-  return TRUE;
+  return pp_pki_txn_write (txn, base (slot->chain), g_bytes_get_data (chain_pem, NULL),
+                           g_bytes_get_size (chain_pem), FALSE, error)
+         && pp_pki_txn_write (txn, base (slot->crt), leaf_pem, strlen (leaf_pem), FALSE, error);
 }
 
 gboolean
@@ -475,9 +479,17 @@ pp_pki_install_certs (PpSite *site, GPtrArray *certs, GError **error)
     }
   if (ca)
     g_ptr_array_add (pool, g_steal_pointer (&ca));
-  for (guint s = 0; s < G_N_ELEMENTS (slots); s++)
-    if (found[s] && !install_slot (site, &slots[s], found[s], pool, from_pending[s], error))
+  {
+    /* Key, certificate and chain of both identities change together. */
+    g_autoptr(PpPkiTxn) txn = pp_pki_txn_begin (site, SERVER_DIR, FALSE, error);
+    if (txn == NULL)
       return FALSE;
+    for (guint s = 0; s < G_N_ELEMENTS (slots); s++)
+      if (found[s] && !install_slot (site, txn, &slots[s], found[s], pool, from_pending[s], error))
+        return FALSE;
+    if (!pp_pki_txn_commit (txn, error))
+      return FALSE;
+  }
   if (found[0])
     return set_pending_flag (site, FALSE, error);
   return TRUE;
@@ -567,12 +579,17 @@ pp_server_identity_import (PpSite *site, const void *data, gsize len, const char
     g_autoptr(GPtrArray) chain = build_chain (leaf, pool);
     g_autoptr(GBytes) chain_pem = pp_export_certs ((gnutls_x509_crt_t *) chain->pdata, chain->len, PP_EXPORT_PEM, error);
     g_autofree char *leaf_pem = chain_pem ? pp_cert_to_pem (leaf, error) : NULL;
+    g_autoptr(PpPkiTxn) txn = NULL;
     gboolean ok;
     if (leaf_pem == NULL)
       return FALSE;
-    ok = pp_pki_write (site, slot->key, key_pem, strlen (key_pem), TRUE, error)
-         && pp_pki_write (site, slot->chain, g_bytes_get_data (chain_pem, NULL), g_bytes_get_size (chain_pem), FALSE, error)
-         && pp_pki_write (site, slot->crt, leaf_pem, strlen (leaf_pem), FALSE, error);
+    txn = pp_pki_txn_begin (site, SERVER_DIR, FALSE, error);
+    ok = txn != NULL
+         && pp_pki_txn_write (txn, base (slot->key), key_pem, strlen (key_pem), TRUE, error)
+         && pp_pki_txn_write (txn, base (slot->chain), g_bytes_get_data (chain_pem, NULL),
+                              g_bytes_get_size (chain_pem), FALSE, error)
+         && pp_pki_txn_write (txn, base (slot->crt), leaf_pem, strlen (leaf_pem), FALSE, error)
+         && pp_pki_txn_commit (txn, error);
     explicit_bzero (key_pem, strlen (key_pem));
     return ok;
   }

@@ -4,14 +4,9 @@
 #include "pp-error.h"
 #include "pp-fileutil.h"
 
-#include <errno.h>
-#include <fcntl.h>
 #include <glib/gi18n-lib.h>
-#include <glib/gstdio.h>
 #include <gnutls/crypto.h>
-#include <stdio.h>
 #include <string.h>
-#include <unistd.h>
 
 #define CA_DEFAULT_DAYS 3650
 #define LEAF_DEFAULT_DAYS 825
@@ -341,90 +336,22 @@ set_key_ids (gnutls_x509_crt_t crt, gnutls_x509_crt_t issuer, GError **error)
   return TRUE;
 }
 
-static void
-remove_flat_dir (const char *dir)
-{
-  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
-  const char *name;
-  while (d && (name = g_dir_read_name (d)))
-    {
-      g_autofree char *p = g_build_filename (dir, name, NULL);
-      g_unlink (p);
-    }
-  g_rmdir (dir);
-}
-
-/* The new CA is written whole into pki/ca.new/ and swapped with pki/ca in
- * one renameat2(RENAME_EXCHANGE): a crash leaves the old CA or the new one,
- * never a key from one and a certificate from the other. */
+/* The new CA is written whole into a fresh folder and swapped in at once
+ * (pp-pki-txn.c): a crash leaves the old CA or the new one, never a key
+ * from one and a certificate from the other. */
 static gboolean
 write_ca_dir (PpSite *site, const char *key_pem, const char *crt_pem, GBytes *crl, GError **error)
 {
-  g_autofree char *dir = pp_site_path (site, "pki/ca");
-  g_autofree char *stage = pp_site_path (site, "pki/ca.new");
-  g_autofree char *old = pp_site_path (site, "pki/ca.old");
-  g_autofree char *parent = pp_site_path (site, "pki");
   static const char empty_index[] = "{\"version\":1,\"certificates\":[]}\n";
-  struct { const char *name; const void *data; gsize len; mode_t mode; } files[] = {
-    { "ca.key", key_pem, strlen (key_pem), 0600 },
-    { "index.json", empty_index, sizeof empty_index - 1, 0644 },
-    { "crlnumber", "1\n", 2, 0644 },
-    { "crl.pem", g_bytes_get_data (crl, NULL), g_bytes_get_size (crl), 0644 },
-    { "ca.crt", crt_pem, strlen (crt_pem), 0644 },
-  };
-  int fd;
+  g_autoptr(PpPkiTxn) txn = pp_pki_txn_begin (site, "pki/ca", TRUE, error);
 
-  remove_flat_dir (stage);  /* leftovers of an interrupted run */
-  remove_flat_dir (old);
-  if (!pp_mkdir (stage, 0700, error))
-    return FALSE;
-  for (guint i = 0; i < G_N_ELEMENTS (files); i++)
-    {
-      g_autofree char *p = g_build_filename (stage, files[i].name, NULL);
-      if (!pp_file_write_atomic (p, files[i].data, files[i].len, files[i].mode, error))
-        {
-          remove_flat_dir (stage);
-          return FALSE;
-        }
-    }
-  if (!g_file_test (dir, G_FILE_TEST_IS_DIR))
-    {
-      if (g_rename (stage, dir) != 0)
-        goto fail;
-    }
-  else if (renameat2 (AT_FDCWD, stage, AT_FDCWD, dir, RENAME_EXCHANGE) != 0)
-    {
-      /* Filesystems without RENAME_EXCHANGE: two renames, a short window. */
-      if ((errno != EINVAL && errno != ENOSYS) || g_rename (dir, old) != 0)
-        goto fail;
-      if (g_rename (stage, dir) != 0)
-        {
-          int saved = errno;
-          g_rename (old, dir);
-          errno = saved;
-          goto fail;
-        }
-    }
-  /* After the exchange pki/ca.new holds the previous CA. */
-  remove_flat_dir (stage);
-  remove_flat_dir (old);
-  fd = open (parent, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd >= 0)
-    {
-      (void) fsync (fd);
-      close (fd);
-    }
-  return TRUE;
-
-fail:
-  {
-    int saved = errno;
-    remove_flat_dir (stage);
-    g_set_error (error, PP_ERROR, PP_ERROR_IO,
-                 _("Could not put the new CA in place in %s: %s. The previous CA is unchanged."),
-                 dir, g_strerror (saved));
-    return FALSE;
-  }
+  return txn != NULL
+         && pp_pki_txn_write (txn, "ca.key", key_pem, strlen (key_pem), TRUE, error)
+         && pp_pki_txn_write (txn, "index.json", empty_index, sizeof empty_index - 1, FALSE, error)
+         && pp_pki_txn_write (txn, "crlnumber", "1\n", 2, FALSE, error)
+         && pp_pki_txn_write (txn, "crl.pem", g_bytes_get_data (crl, NULL), g_bytes_get_size (crl), FALSE, error)
+         && pp_pki_txn_write (txn, "ca.crt", crt_pem, strlen (crt_pem), FALSE, error)
+         && pp_pki_txn_commit (txn, error);
 }
 
 char *

@@ -114,6 +114,12 @@ test_server_flow (Fx *fx, gconstpointer user_data)
   g_assert_cmpint (st.st_mode & 0777, ==, 0600);
   conf_text = read_file (conf, NULL);
   assert_contains (conf_text, "pending-csr=false");
+  {
+    /* Changes went in by folder swap; nothing staged is left behind. */
+    g_autofree char *stage = site_path (fx, "pki/server.new"), *pending = site_path (fx, "pki/server/pending.key");
+    g_assert_false (g_file_test (stage, G_FILE_TEST_EXISTS));
+    g_assert_false (g_file_test (pending, G_FILE_TEST_EXISTS));
+  }
 
   /* Fingerprints of the details model match OpenSSL's. */
   g_assert_cmpint (ctl (fx, &json, NULL, "cert", "show", crt, "--json", NULL), ==, 0);
