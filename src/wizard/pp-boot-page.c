@@ -162,7 +162,11 @@ static void
 on_import_progress (double fraction, gpointer user_data)
 {
   PpBootPage *self = user_data;
-  g_autofree char *text = g_strdup_printf (_("Importing… %d %%"), (int) (fraction * 100));
+  g_autofree char *text = NULL;
+
+  if (!pp_page_is_alive (PP_PAGE (self)))
+    return;
+  text = g_strdup_printf (_("Importing… %d %%"), (int) (fraction * 100));
   gtk_progress_bar_set_fraction (GTK_PROGRESS_BAR (self->import_progress), fraction);
   gtk_progress_bar_set_text (GTK_PROGRESS_BAR (self->import_progress), text);
 }
@@ -175,6 +179,8 @@ on_import_done (GObject *source, GAsyncResult *result, gpointer user_data)
   g_autoptr(PpBootImportResult) r = pp_boot_import_finish (result, &error);
   g_autoptr(GString) text = g_string_new (NULL);
 
+  if (!pp_page_is_alive (PP_PAGE (self)))
+    return;
   set_importing (self, FALSE);
   g_clear_object (&self->import_cancellable);
   refresh_files (self);
@@ -263,6 +269,8 @@ on_reloaded (GObject *source, GAsyncResult *result, gpointer user_data)
   g_autoptr(PpBootPage) self = user_data;
   g_autoptr(GError) error = NULL;
 
+  if (!pp_page_is_alive (PP_PAGE (self)))
+    return;
   if (!pp_daemon_reload_if_running_finish (result, &error))
     {
       pp_page_apply_failed (PP_PAGE (self), error);

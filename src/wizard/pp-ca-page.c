@@ -105,6 +105,8 @@ on_created (GObject *source, GAsyncResult *result, gpointer user_data)
   g_autoptr(GError) error = NULL;
   g_autofree char *pem = pp_ca_create_finish (PP_SITE (source), result, &error);
 
+  if (!pp_page_is_alive (PP_PAGE (self)))
+    return;
   if (pem == NULL)
     {
       pp_page_apply_failed (PP_PAGE (self), error);

@@ -131,7 +131,8 @@ http_check_thread (GTask *task, gpointer source, gpointer task_data, GCancellabl
     detail2 = g_strdup_printf (_("No answer: %s."), reason2);
   else
     detail2 = g_strdup_printf ("%u %s", s2, reason2);
-  g_ptr_array_add (results, pp_check_result_new (label2, s2 == 200, detail2));
+  /* 404: the account works; the missing file is reported, not fatal. */
+  g_ptr_array_add (results, pp_check_result_new (label2, s2 == 200 || s2 == 404, detail2));
 
   g_task_return_pointer (task, results, (GDestroyNotify) g_ptr_array_unref);
 }

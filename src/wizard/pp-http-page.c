@@ -47,6 +47,8 @@ on_status (GObject *source, GAsyncResult *result, gpointer user_data)
   g_autoptr(JsonNode) status = pp_daemon_status_finish (result, NULL);
   g_autoptr(PpSiteStatus) http = pp_site_status_from_json (status, "http");
 
+  if (!pp_page_is_alive (PP_PAGE (self)))
+    return;
   if (pp_page_get_applying (PP_PAGE (self)))
     return;
   pp_page_set_complete (PP_PAGE (self), http && http->enabled && http->running);
@@ -90,6 +92,8 @@ on_checked (GObject *source, GAsyncResult *result, gpointer user_data)
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) results = pp_http_check_finish (result, &error);
 
+  if (!pp_page_is_alive (PP_PAGE (self)))
+    return;
   if (results == NULL)
     {
       pp_page_apply_failed (PP_PAGE (self), error);
@@ -116,6 +120,8 @@ on_applied (GObject *source, GAsyncResult *result, gpointer user_data)
   g_autoptr(PpSiteStatus) http = NULL;
   g_autofree char *base = NULL, *user = NULL, *password = NULL, *boot = NULL, *file = NULL, *text = NULL;
 
+  if (!pp_page_is_alive (PP_PAGE (self)))
+    return;
   if (status == NULL)
     {
       pp_page_apply_failed (PP_PAGE (self), error);

@@ -62,6 +62,8 @@ on_status (GObject *source, GAsyncResult *result, gpointer user_data)
   PpSite *site = pp_page_get_site (PP_PAGE (self));
   g_autofree char *text = NULL;
 
+  if (!pp_page_is_alive (PP_PAGE (self)))
+    return;
   if (https && https->running)
     text = g_strdup_printf (_("The HTTPS site is running at %s."), https->url ? https->url : "");
   else if (site && pp_server_cert_get_state (site) != PP_SERVER_CERT_INSTALLED)
@@ -109,6 +111,9 @@ on_applied (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   g_autoptr(PpHttpsPage) self = user_data;
   g_autoptr(GError) error = NULL;
+
+  if (!pp_page_is_alive (PP_PAGE (self)))
+    return;
   if (!pp_daemon_reload_if_running_finish (result, &error))
     {
       pp_page_apply_failed (PP_PAGE (self), error);

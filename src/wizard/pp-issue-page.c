@@ -124,6 +124,8 @@ on_started (GObject *source, GAsyncResult *result, gpointer user_data)
   g_autoptr(JsonNode) status = pp_daemon_apply_finish (result, &error);
   g_autoptr(PpSiteStatus) https = NULL;
 
+  if (!pp_page_is_alive (PP_PAGE (self)))
+    return;
   show_certificate (self);
   if (status == NULL)
     {
@@ -160,6 +162,8 @@ on_signed (GObject *source, GAsyncResult *result, gpointer user_data)
   g_autoptr(PpIssuePage) self = user_data;
   g_autoptr(GError) error = NULL;
 
+  if (!pp_page_is_alive (PP_PAGE (self)))
+    return;
   if (!pp_ca_sign_pending_finish (PP_SITE (source), result, &error))
     {
       pp_page_apply_failed (PP_PAGE (self), error);

@@ -74,6 +74,8 @@ on_tested (GObject *source, GAsyncResult *result, gpointer user_data)
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) results = pp_selftest_run_finish (result, &error);
 
+  if (!pp_page_is_alive (PP_PAGE (self)))
+    return;
   if (results == NULL)
     {
       pp_page_apply_failed (PP_PAGE (self), error);
@@ -104,6 +106,8 @@ on_restarted (GObject *source, GAsyncResult *result, gpointer user_data)
   g_autoptr(PpSiteStatus) https = NULL;
   g_autofree char *base = NULL, *boot = NULL, *file = NULL;
 
+  if (!pp_page_is_alive (PP_PAGE (self)))
+    return;
   if (status == NULL)
     {
       pp_page_apply_failed (PP_PAGE (self), error);

@@ -8,6 +8,7 @@ typedef struct {
   char            *status;
   gboolean         complete;
   gboolean         applying;
+  gboolean         disposed;
   PpWizardContext *context;
 } PpPagePrivate;
 
@@ -31,6 +32,14 @@ enum {
 
 static GParamSpec *props[N_PROPS];
 static guint signals[N_SIGNALS];
+
+static void
+pp_page_dispose (GObject *object)
+{
+  PpPagePrivate *priv = pp_page_get_instance_private (PP_PAGE (object));
+  priv->disposed = TRUE;
+  G_OBJECT_CLASS (pp_page_parent_class)->dispose (object);
+}
 
 static void
 pp_page_finalize (GObject *object)
@@ -80,6 +89,7 @@ pp_page_class_init (PpPageClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
 
+  object_class->dispose = pp_page_dispose;
   object_class->finalize = pp_page_finalize;
   object_class->get_property = pp_page_get_property;
   object_class->set_property = pp_page_set_property;
@@ -264,4 +274,11 @@ pp_page_get_site (PpPage *page)
 {
   PpWizardContext *ctx = pp_page_get_context (page);
   return ctx ? pp_wizard_context_get_site (ctx) : NULL;
+}
+
+gboolean
+pp_page_is_alive (PpPage *page)
+{
+  PpPagePrivate *priv = pp_page_get_instance_private (page);
+  return !priv->disposed;
 }

@@ -54,6 +54,10 @@ void        pp_page_apply_failed (PpPage *page, const GError *error);
 /* An error outside apply() (an import, a copy): shown by the window. */
 void        pp_page_report_error (PpPage *page, const GError *error);
 
+/* FALSE once the page is being destroyed: async callbacks check it before
+ * touching widgets (template children are gone by then). */
+gboolean    pp_page_is_alive (PpPage *page);
+
 /* The open site (NULL before one is opened). */
 typedef struct _PpSite PpSite;
 PpSite     *pp_page_get_site (PpPage *page);

@@ -62,6 +62,8 @@ on_status (GObject *source, GAsyncResult *result, gpointer user_data)
   g_autofree char *h = http ? (http->running ? g_strdup (http->url) : g_strdup (_("not running"))) : g_strdup (_("server not running"));
   g_autofree char *s = https ? (https->running ? g_strdup (https->url) : g_strdup (_("not running"))) : g_strdup (_("server not running"));
 
+  if (!pp_page_is_alive (PP_PAGE (self)))
+    return;
   add_row (self, _("HTTP site (bootROM)"), h);
   add_row (self, _("HTTPS site (application)"), s);
 }

@@ -224,6 +224,8 @@ on_reloaded (GObject *source, GAsyncResult *result, gpointer user_data)
   g_autoptr(PpTrustPage) self = user_data;
   g_autoptr(GError) error = NULL;
 
+  if (!pp_page_is_alive (PP_PAGE (self)))
+    return;
   if (!pp_daemon_reload_if_running_finish (result, &error))
     pp_page_apply_failed (PP_PAGE (self), error);
   else
