@@ -133,10 +133,19 @@ append_https_vhost (GString *s, PpEngineGen *gen)
         g_string_append (s, "    # https.accept-expired-polycom is on in site.conf, but Apache cannot make that\n"
                             "    # exception: phones with expired device certificates are refused here.\n");
     }
-  if (pp_site_get_bool (gen->site, "https.bind-mac"))
-    g_string_append (s, "    # https.bind-mac is on in site.conf; this configuration does not bind phones to their\n"
-                        "    # own <MAC> files: every trusted phone may read and upload any phone's files.\n");
   append_locations (s, gen, pp_site_get_bool (gen->site, "https.digest"));
+  if (pp_site_get_bool (gen->site, "https.bind-mac") && !g_str_equal (client, "off"))
+    /* Same rule as phoneprovd: a name that starts with 12 hex digits (not
+     * 000000000000) belongs to that phone; PUT only to such names. */
+    g_string_append (s, "    # https.bind-mac: a phone reads and writes only its own <MAC> files (its certificate's CN).\n"
+                        "    <LocationMatch \"^/(?:[^/]*/)*(?!000000000000)(?<phonemac>[0-9a-fA-F]{12})(?![0-9a-fA-F])[^/]*$\">\n"
+                        "        AuthMerging And\n"
+                        "        Require expr \"tolower(%{SSL_CLIENT_S_DN_CN}) == tolower(%{env:MATCH_PHONEMAC})\"\n"
+                        "    </LocationMatch>\n"
+                        "    <LocationMatch \"^/(?:[^/]*/)*(?:000000000000|(?![0-9a-fA-F]{12}(?![0-9a-fA-F])))[^/]*$\">\n"
+                        "        AuthMerging And\n"
+                        "        Require method GET HEAD OPTIONS\n"
+                        "    </LocationMatch>\n");
   g_string_append (s, "</VirtualHost>\n");
 }
 

@@ -17,6 +17,12 @@ append_server (GString *s, PpEngineGen *gen)
   g_autofree char *anchors = pp_engine_companion_path (gen, "trust-anchors.pem", TRUE);
   g_autofree char *crls = pp_engine_companion_path (gen, "trust-crls.pem", TRUE);
 
+  if (pp_site_get_bool (gen->site, "https.bind-mac") && !g_str_equal (client, "off"))
+    g_string_append (s, "# https.bind-mac: the MAC address in the phone's certificate (CN=<12 hex digits>).\n"
+                        "map $ssl_client_s_dn $phoneprov_cert_mac {\n"
+                        "    default \"\";\n"
+                        "    \"~(^|,)CN=(?<phoneprov_cn>[0-9A-Fa-f]{12})(,|$)\" $phoneprov_cn;\n"
+                        "}\n\n");
   g_string_append_printf (s, "# HTTPS site “%s”: the application, mutual TLS.\n"
                              "server {\n"
                              "    listen %s ssl;\n"
@@ -57,9 +63,22 @@ append_server (GString *s, PpEngineGen *gen)
         g_string_append (s, "    # https.accept-expired-polycom is on in site.conf, but nginx cannot make that\n"
                             "    # exception: phones with expired device certificates are refused here.\n");
     }
-  if (pp_site_get_bool (gen->site, "https.bind-mac"))
-    g_string_append (s, "    # https.bind-mac is on in site.conf; this configuration does not bind phones to their\n"
-                        "    # own <MAC> files: every trusted phone may read and upload any phone's files.\n");
+  if (pp_site_get_bool (gen->site, "https.bind-mac") && !g_str_equal (client, "off"))
+    /* Same rule as phoneprovd; nginx cannot lowercase, so the comparison is
+     * a caseless back-reference. Named captures: evaluating the map runs its
+     * own regex, which would reset $1. */
+    g_string_append (s, "    # https.bind-mac: a phone reads and writes only its own <MAC> files (its certificate's CN).\n"
+                        "    set $phoneprov_pair \"\";\n"
+                        "    if ($uri ~ \"^/(?:[^/]*/)*(?!000000000000)(?<phoneprov_file_mac>[0-9a-fA-F]{12})(?![0-9a-fA-F])[^/]*$\") {\n"
+                        "        set $phoneprov_pair \"$phoneprov_file_mac:$phoneprov_cert_mac\";\n"
+                        "    }\n"
+                        "    if ($phoneprov_pair ~* \"^([0-9a-f]{12}):(?!\\1$)\") {\n"
+                        "        return 403;\n"
+                        "    }\n"
+                        "    set $phoneprov_put \"$request_method:$phoneprov_pair\";\n"
+                        "    if ($phoneprov_put = \"PUT:\") {\n"
+                        "        return 403;\n"
+                        "    }\n");
   if (pp_site_get_bool (gen->site, "https.digest"))
     g_string_append (s, "    # https.digest is on in site.conf, but nginx has no digest authentication:\n"
                         "    # here the client certificate alone authenticates the phone.\n");

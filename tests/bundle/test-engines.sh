@@ -196,6 +196,42 @@ fi
 stop_engine "$npid" "$nginx_port" "$https_port"
 ctl set https.port="$https_port"
 
+# ---- https.bind-mac: each phone only its own <MAC> files, like phoneprovd --
+bind_checks() { # engine port
+  u=https://127.0.0.1:$2
+  got=""
+  for f in 0004f2000001-phone.cfg 0004f2000002-phone.cfg 000000000000.cfg sip.cfg; do
+    got="$got $(mcurl -o /dev/null -w '%{http_code}' "$u/$f")"
+  done
+  for f in 0004f2000001-app.log 0004f2000002-app.log x-app.log; do
+    c=$(mcurl -T "$work/upload.txt" -o /dev/null -w '%{http_code}' "$u/$f"); [ "$c" = 204 ] && c=201
+    got="$got $c"
+  done
+  want=" 200 403 200 200 201 403 403"
+  ok $([ "$got" = "$want" ]; echo $?) "$1 with https.bind-mac: own files yes, another phone's no, shared files read-only (got$got)"
+}
+echo mine > "$boot/0004f2000001-phone.cfg"
+echo theirs > "$boot/0004f2000002-phone.cfg"
+ctl set https.bind-mac=true
+ctl export apache "$work/apache-bind" >/dev/null && ctl export nginx "$work/nginx-bind" >/dev/null
+give_engine "$site" "$work/apache-bind" "$work/nginx-bind"
+spawn_engine "$work/apache-bind.out" apache2 -f "$work/apache-bind/httpd.conf" -DFOREGROUND
+apid=$last_pid
+if wait_port "$https_port" "$apid"; then bind_checks apache "$https_port"; else ok 1 "apache started with bind-mac"; fi
+stop_engine "$apid" "$http_port" "$https_port"
+spawn_engine "$work/nginx-bind.out" nginx -c "$work/nginx-bind/nginx.conf" -g 'daemon off;'
+npid=$last_pid
+if wait_port "$https_port" "$npid"; then bind_checks nginx "$https_port"; else ok 1 "nginx started with bind-mac"; fi
+stop_engine "$npid" "$https_port"
+if [ -x "${PHONEPROVD:-}" ]; then
+  "$PHONEPROVD" --site "$site" > "$work/daemon.log" 2>&1 &
+  dpid=$!; pids="$pids $dpid"
+  if wait_port "$https_port" "$dpid" && kill -0 "$dpid"; then bind_checks phoneprovd "$https_port"; else skip "phoneprovd with bind-mac did not start"; fi
+  stop_engine "$dpid" "$http_port" "$https_port"
+fi
+rm -f "$boot/0004f2000001-phone.cfg" "$boot/0004f2000002-phone.cfg" "$boot/"*.log
+ctl set https.bind-mac=false
+
 # ---- a bundle, extracted with plain tar: relative configurations ---------
 printf 'bundle pass phrase\n' > "$work/pass"
 ctl bundle export "$work/site.tar.gz" --passphrase-file "$work/pass" > "$work/export.out"
@@ -270,7 +306,7 @@ daemon_run() { # site -> phonesim transcript in $work/<name>.sim
   return $rc
 }
 # Phone uploads from the engine runs above would change HEAD/PUT statuses.
-rm -f "$imported/boot/"*.log "$site/boot/"*.log
+rm -f "$imported/boot/"*.log "$site/boot/"*.log "$imported/boot/0004f2000001-"* "$site/boot/0004f2000001-"*
 if [ $have_sim -eq 0 ] || [ ! -x "${PHONEPROVD:-}" ]; then
   skip "phoneprovd round trip: phone simulator or phoneprovd not built"
 elif ! daemon_run "$site" "$work/original.sim"; then
@@ -286,7 +322,7 @@ fi
 if [ $have_sim -eq 0 ] || [ ! -x "${PHONEPROVD:-}" ] || [ ! -s "$work/original.sim" ]; then
   skip "phoneprovd --bundle: phone simulator, phoneprovd or the original transcript missing"
 else
-  rm -f "$site/boot/"*.log
+  rm -f "$site/boot/"*.log "$site/boot/0004f2000001-"*
   ctl bundle export "$work/again.tar.gz" --passphrase-file "$work/pass" > /dev/null
   mkdir -m 700 "$work/xdg"
   XDG_RUNTIME_DIR=$work/xdg "$PHONEPROVD" --bundle "$work/again.tar.gz" --passphrase-file "$work/pass" > "$work/daemon.log" 2>&1 &
