@@ -129,10 +129,15 @@ check_https() { # engine port
     sim --sequence app --https "$u" >/dev/null
     ok $? "$1: the phone simulator's application sequence passes over mutual TLS"
     grep -v '^ok' "$work/sim.out" | sed 's/^/# /'
+    sim --sequence app --https "$u" --tls-max 1.0 --ciphers "$uc4" >/dev/null
+    ok $? "$1: an old phone (TLS 1.0, UC Software 4.0 cipher list) passes with the compatible profile"
   else
     skip "$1: phone simulator not built"
   fi
 }
+# What UC Software 4.0.x phones offer (DESIGN.md §5).
+uc4='ALL:!aNULL:!eNULL:!DSS:!SEED:!ECDSA:!IDEA:!MEDIUM:!LOW:!EXP:!DH:!AECDH:!PSK:!SRP:!MD5:!RC4:@SECLEVEL=0'
+
 
 # ---- Apache, both sites, from "phoneprovctl export apache" ---------------
 apache_dir=$work/apache
@@ -231,6 +236,33 @@ if [ -x "${PHONEPROVD:-}" ]; then
 fi
 rm -f "$boot/0004f2000001-phone.cfg" "$boot/0004f2000002-phone.cfg" "$boot/"*.log
 ctl set https.bind-mac=false
+
+# ---- https.profile=modern: TLS 1.2+ only, on both engines -----------------
+if [ $have_sim -eq 1 ]; then
+  ctl set https.profile=modern
+  ctl export apache "$work/apache-modern" >/dev/null && ctl export nginx "$work/nginx-modern" >/dev/null
+  give_engine "$site" "$work/apache-modern" "$work/nginx-modern"
+  for engine in apache nginx; do
+    if [ $engine = apache ]; then
+      spawn_engine "$work/modern.out" apache2 -f "$work/apache-modern/httpd.conf" -DFOREGROUND
+    else
+      spawn_engine "$work/modern.out" nginx -c "$work/nginx-modern/nginx.conf" -g 'daemon off;'
+    fi
+    epid=$last_pid
+    if wait_port "$https_port" "$epid"; then
+      sim --sequence app --https "https://127.0.0.1:$https_port" --tls-max 1.0 --ciphers "$uc4" >/dev/null
+      old_rc=$?
+      sim --sequence app --https "https://127.0.0.1:$https_port" >/dev/null
+      new_rc=$?
+      ok $([ $old_rc -ne 0 ] && [ $new_rc -eq 0 ]; echo $?) "$engine with the modern profile refuses TLS 1.0 and serves TLS 1.2+"
+    else
+      ok 1 "$engine started with the modern profile: $(tail -3 "$work/modern.out" | tr '\n' ' ')"
+    fi
+    stop_engine "$epid" "$http_port" "$https_port"
+  done
+  rm -f "$boot/"*.log "$boot/0004f2000001-"*
+  ctl set https.profile=compatible
+fi
 
 # ---- a bundle, extracted with plain tar: relative configurations ---------
 printf 'bundle pass phrase\n' > "$work/pass"
