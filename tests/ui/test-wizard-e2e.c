@@ -11,6 +11,7 @@
 #include "pp-pages.h"
 #include "pp-ui-driver.h"
 #include "pp-window.h"
+#include "pp-wizard-util.h"
 
 #include <glib/gstdio.h>
 #include <gtk/gtk.h>
@@ -171,6 +172,43 @@ monitor_has_phone (gpointer data)
   return FALSE;
 }
 
+/* The phone simulator (tests/phonesim) boots phone 0004f2000001 through
+ * both sequences. The HTTPS address is one of this host's own addresses,
+ * which the wizard put in the certificate's alternative names by default. */
+static gboolean
+run_phonesim (guint http_port, guint https_port, const char *user, const char *password, const char *ca_file)
+{
+  const char *env = g_getenv ("PHONESIM");
+  const char *build = g_getenv ("PHONEPROV_BUILD_ROOT");
+  g_autofree char *sim = env ? g_strdup (env) : g_build_filename (build ? build : ".", "tests", "phonesim", "phonesim", NULL);
+  g_auto(GStrv) addrs = pp_host_addresses ();
+  const char *ip = NULL;
+  g_autofree char *http = NULL, *https = NULL, *cert = NULL, *key = NULL, *out = NULL;
+  int status = 0;
+
+  for (guint i = 0; addrs[i] && ip == NULL; i++)
+    if (strchr (addrs[i], ':') == NULL)
+      ip = addrs[i];
+  if (!g_file_test (sim, G_FILE_TEST_IS_EXECUTABLE) || ip == NULL)
+    {
+      g_test_message ("phone simulator not run: %s", ip ? "not built" : "this host has no address besides loopback");
+      return FALSE;
+    }
+  http = g_strdup_printf ("http://127.0.0.1:%u", http_port);
+  https = g_strdup_printf ("https://%s:%u", ip, https_port);
+  cert = g_build_filename (pki_dir, "phone1.crt", NULL);
+  key = g_build_filename (pki_dir, "phone1.key", NULL);
+  {
+    const char *argv[] = { sim, "--http", http, "--https", https, "--cacert", ca_file, "--cert", cert,
+                           "--key", key, "--user", user, "--password", password, "--mac", "0004f2000001",
+                           "--model", "VVX_400", "--firmware", "4.1.4.7430", "--partno", "3111-46135-002", NULL };
+    out = run (argv, &status);
+  }
+  g_test_message ("phonesim:\n%s", out);
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+  return TRUE;
+}
+
 /* The phone boots: bootROM over HTTP with digest, application over HTTPS
  * with its device certificate. */
 static void
@@ -199,6 +237,14 @@ provision_phone (PpDriver *d, const char *site, const char *user, const char *pa
   g_assert_cmpint (phone_get (https_url, rogue), !=, 200);
   g_test_message ("phone 0004f2000001 provisioned: HTTP digest 200 on port %u, HTTPS mutual TLS 200 on port %u",
                   http_port, https_port);
+  if (run_phonesim (http_port, https_port, user, password, ca_file))
+    {
+      /* Its uploads landed in the boot directory. */
+      g_autofree char *applog = g_build_filename (site, "boot", "0004f2000001-app.log", NULL);
+      g_autofree char *bootlog = g_build_filename (site, "boot", "0004f2000001-boot.log", NULL);
+      g_assert_true (g_file_test (applog, G_FILE_TEST_EXISTS));
+      g_assert_true (g_file_test (bootlog, G_FILE_TEST_EXISTS));
+    }
   if (!pp_driver_wait (monitor_has_phone, d, 20000))
     g_error ("the Monitor page did not show the phone's request");
 }
