@@ -298,7 +298,7 @@ cmd_crl (PpCliContext *ctx, int argc, char **argv)
   int days = 0;
   const GOptionEntry entries[] = {
     { "revoke", 0, 0, G_OPTION_ARG_STRING, &revoke, N_("Revoke the certificate with this serial first"), N_("SERIAL") },
-    { "days", 0, 0, G_OPTION_ARG_INT, &days, N_("Next update in N days (default 30)"), N_("N") },
+    { "days", 0, 0, G_OPTION_ARG_INT, &days, N_("Next update in N days (default 365)"), N_("N") },
     { "out", 'o', 0, G_OPTION_ARG_FILENAME, &out, N_("Also write the CRL to FILE"), N_("FILE") },
     PASSPHRASE_ENTRY (pass_file),
     { NULL }

@@ -15,6 +15,7 @@
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
 #include <string.h>
+#include <stdlib.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -425,6 +426,8 @@ write_archive (Export *ex, int fd, GError **error)
 
   mitem.data = g_bytes_new_static (manifest, mlen);
   archive_write_add_filter_gzip (a);
+  /* Firmware is already compressed: harder gzip levels only cost time. */
+  archive_write_set_filter_option (a, "gzip", "compression-level", "1");
   archive_write_set_format_pax_restricted (a);
   ok = archive_write_open_fd (a, fd) == ARCHIVE_OK;
   if (!ok)
@@ -452,6 +455,21 @@ item_cmp (gconstpointer a, gconstpointer b)
   return rx != ry ? rx - ry : strcmp (x->path, y->path);
 }
 
+/* @file would land inside @dir (after resolving the folder it goes to). */
+static gboolean
+path_is_inside (const char *file, const char *dir)
+{
+  g_autofree char *parent = g_path_get_dirname (file);
+  g_autofree char *real_parent = realpath (parent, NULL);
+  g_autofree char *real_dir = realpath (dir, NULL);
+  gsize n;
+
+  if (real_parent == NULL || real_dir == NULL)
+    return FALSE;
+  n = strlen (real_dir);
+  return strncmp (real_parent, real_dir, n) == 0 && (real_parent[n] == '\0' || real_parent[n] == '/');
+}
+
 PpBundleExportResult *
 pp_bundle_export (PpSite *site, const char *file, const char *passphrase,
                   PpBundleProgressFunc progress, gpointer progress_data,
@@ -469,6 +487,13 @@ pp_bundle_export (PpSite *site, const char *file, const char *passphrase,
   int fd;
 
   g_return_val_if_fail (PP_IS_SITE (site), NULL);
+  if (path_is_inside (file, boot))
+    {
+      g_set_error (error, PP_ERROR, PP_ERROR_INVALID,
+                   _("“%s” is inside the boot folder, where phones (and anyone with the phone account) "
+                     "could download it. Save the bundle somewhere else."), file);
+      return NULL;
+    }
   if (passphrase && *passphrase == '\0')
     passphrase = NULL;
   manifest = pp_bundle_manifest_new (name, passphrase != NULL);

@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 #define DEFAULT_MEMBER_MAX (G_GUINT64_CONSTANT (4) << 30)
@@ -253,6 +254,24 @@ read_manifest (Import *im, struct archive *a, GError **error)
   return TRUE;
 }
 
+/* Fail before writing rather than half-way through a firmware file. */
+static gboolean
+check_space (Import *im, GError **error)
+{
+  struct statvfs vfs;
+  guint64 avail;
+
+  if (statvfs (im->staging, &vfs) != 0)
+    return TRUE;
+  avail = (guint64) vfs.f_bavail * (guint64) vfs.f_frsize;
+  if (avail < im->total + (16 << 20))
+    return refuse (error, PP_ERROR_IO,
+                   _("The bundle unpacks to %" G_GUINT64_FORMAT " MB, but only %" G_GUINT64_FORMAT " MB are free "
+                     "next to “%s”. Free some space or import elsewhere."),
+                   im->total >> 20, avail >> 20, im->staging);
+  return TRUE;
+}
+
 static gboolean
 looks_gzipped (const char *file)
 {
@@ -290,7 +309,7 @@ extract_all (Import *im, GError **error)
       archive_read_free (a);
       return ok;
     }
-  ok = read_manifest (im, a, error);
+  ok = read_manifest (im, a, error) && check_space (im, error);
   while (ok)
     {
       const PpBundleMember *m = NULL;

@@ -316,13 +316,16 @@ import_pkcs12 (PpImport *imp, const gnutls_datum_t *d, const char *passphrase, G
   ret = gnutls_pkcs12_import (p12, d, GNUTLS_X509_FMT_DER, 0);
   if (ret < 0)
     return pp_gnutls_error (error, ret, _("the PKCS #12 file"));
+  /* Some tools export "without a password", which means an empty one. */
   if (is_empty_passphrase (passphrase))
+    passphrase = "";
+  ret = gnutls_pkcs12_verify_mac (p12, passphrase);
+  if (ret < 0 && *passphrase == '\0')
     {
       g_set_error (error, PP_ERROR, PP_ERROR_PASSPHRASE,
                    _("The PKCS #12 file is protected by a passphrase. Give the passphrase it was exported with."));
       return FALSE;
     }
-  ret = gnutls_pkcs12_verify_mac (p12, passphrase);
   if (ret < 0)
     return pp_gnutls_error (error, GNUTLS_E_MAC_VERIFY_FAILED, _("the PKCS #12 file"));
 

@@ -2,12 +2,15 @@
 #include "config.h"
 #include "pp-pki-private.h"
 #include "pp-error.h"
+#include "pp-trust.h"
 
 #include <glib/gi18n-lib.h>
 #include <json-glib/json-glib.h>
 #include <string.h>
 
-#define CRL_DEFAULT_DAYS 30
+/* Nothing republishes the CRL on a schedule, and Apache refuses every
+ * client once a CRL in its store is past its next update: a year. */
+#define CRL_DEFAULT_DAYS 365
 
 void
 pp_ca_index_entry_free (PpCaIndexEntry *entry)
@@ -319,7 +322,8 @@ pp_crl_generate (PpSite *site, guint days, const char *ca_passphrase, GError **e
   /* The number first: a crash in between skips a number, never reuses one. */
   num_text = g_strdup_printf ("%" G_GUINT64_FORMAT "\n", number);
   if (!pp_pki_write (site, PP_CA_CRLNUM, num_text, strlen (num_text), FALSE, error)
-      || !pp_pki_write (site, PP_CA_CRL, g_bytes_get_data (result, NULL), g_bytes_get_size (result), FALSE, error))
+      || !pp_pki_write (site, PP_CA_CRL, g_bytes_get_data (result, NULL), g_bytes_get_size (result), FALSE, error)
+      || !pp_trust_refresh_crl (site, result, NULL, error))
     {
       g_bytes_unref (result);
       return NULL;

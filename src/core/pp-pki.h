@@ -206,7 +206,8 @@ gboolean pp_ca_revoke (PpSite      *site,
                        const char  *serial,
                        const char  *ca_passphrase,
                        GError     **error);
-/* Regenerate pki/ca/crl.pem (next update in @days, 0 = 30). Returns it (PEM). */
+/* Regenerate pki/ca/crl.pem (next update in @days, 0 = 365) and the copy in
+ * the trust store if there is one. Returns it (PEM). */
 GBytes  *pp_crl_generate (PpSite      *site,
                           guint        days,
                           const char  *ca_passphrase,

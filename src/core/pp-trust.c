@@ -339,6 +339,33 @@ pp_trust_add (PpSite *site, const void *data, gsize len, GError **error)
   return g_steal_pointer (&result);
 }
 
+gboolean
+pp_trust_refresh_crl (PpSite *site, GBytes *crl_pem, gboolean *updated, GError **error)
+{
+  g_autoptr(PpImport) imp = pp_import_data (g_bytes_get_data (crl_pem, NULL), g_bytes_get_size (crl_pem), NULL, error);
+  g_autofree char *dir = pp_site_path (site, TRUST_DIR);
+  g_autofree char *name = NULL, *path = NULL;
+
+  if (updated)
+    *updated = FALSE;
+  if (imp == NULL)
+    return FALSE;
+  if (imp->crls->len != 1)
+    {
+      g_set_error (error, PP_ERROR, PP_ERROR_INVALID, _("Expected exactly one CRL."));
+      return FALSE;
+    }
+  name = crl_file_name (imp->crls->pdata[0]);
+  path = g_build_filename (dir, name, NULL);
+  if (!g_file_test (path, G_FILE_TEST_IS_REGULAR))
+    return TRUE;
+  if (!pp_file_write_atomic (path, g_bytes_get_data (crl_pem, NULL), g_bytes_get_size (crl_pem), 0644, error))
+    return FALSE;
+  if (updated)
+    *updated = TRUE;
+  return TRUE;
+}
+
 static gint
 entry_cmp (gconstpointer a, gconstpointer b)
 {

@@ -56,6 +56,14 @@ GPtrArray *pp_trust_add (PpSite      *site,
                          const void  *data,
                          gsize        len,
                          GError     **error);
+/* Replace the store's CRL from the issuer of @crl_pem, if the store holds
+ * one (the admin put the site CA's CRL there): pp_crl_generate calls this,
+ * so a revocation reaches phoneprovd with the next reload. *updated tells
+ * whether a file was replaced. A CRL not yet in the store is not added. */
+gboolean   pp_trust_refresh_crl (PpSite      *site,
+                                 GBytes      *crl_pem,
+                                 gboolean    *updated,
+                                 GError     **error);
 /* Every entry, anchors first, then intermediates, then CRLs. */
 GPtrArray *pp_trust_list (PpSite *site, GError **error);
 /* Remove by file name, or by SHA-256 fingerprint (full or a unique prefix

@@ -362,6 +362,16 @@ test_without_keys (void)
 
   g_assert_no_error (error);
   g_assert_cmpuint (ex->n_keys, ==, 0);
+  {
+    /* Never into the boot folder, where phones could fetch it. */
+    g_autofree char *boot = pp_site_get_boot_dir (site);
+    g_autofree char *inside = g_build_filename (boot, "site.tar.gz", NULL);
+    g_autoptr(PpBundleExportResult) no = pp_bundle_export (site, inside, NULL, NULL, NULL, NULL, &error);
+    g_assert_null (no);
+    g_assert_error (error, PP_ERROR, PP_ERROR_INVALID);
+    g_assert_false (g_file_test (inside, G_FILE_TEST_EXISTS));
+    g_clear_error (&error);
+  }
   members = read_members (file);
   g_assert_null (find (members, "pki/server/server.p12"));
   r = pp_bundle_import (file, target, NULL, NULL, NULL, NULL, &error);

@@ -350,6 +350,38 @@ else
     "phoneprovd serves the imported site to the phone simulator identically ($(wc -l < "$work/imported.sim") steps)"
 fi
 
+# ---- a site made by phoneprovctl's PKI, RSA + ECDSA identities -------------
+ec=$work/ec-site
+ectl() { "$PHONEPROVCTL" --site "$ec" "$@"; }
+if ectl init >/dev/null && ectl set http.address=127.0.0.1 https.address=127.0.0.1 http.port="$http_port" https.port="$https_port" \
+   && ectl ca init --cn "Engines test CA" </dev/null >/dev/null && ectl csr new --cn localhost --ip 127.0.0.1 --ecdsa >/dev/null \
+   && ectl ca sign </dev/null >/dev/null 2>&1; then
+  cp "$pki/root.crt" "$pki/policy.crt" "$pki/issuing.crt" "$ec/pki/trust/"
+  ectl export apache "$work/ec-apache" >/dev/null && ectl export nginx "$work/ec-nginx" >/dev/null
+  give_engine "$ec" "$work/ec-apache" "$work/ec-nginx"
+  for engine in apache nginx; do
+    if [ $engine = apache ]; then
+      spawn_engine "$work/ec.out" apache2 -f "$work/ec-apache/httpd.conf" -DFOREGROUND
+    else
+      spawn_engine "$work/ec.out" nginx -c "$work/ec-nginx/nginx.conf" -g 'daemon off;'
+    fi
+    epid=$last_pid
+    if wait_port "$https_port" "$epid"; then
+      got=""
+      for c in ECDHE-ECDSA-AES128-GCM-SHA256 ECDHE-RSA-AES128-GCM-SHA256; do
+        got="$got $(curl -s --cacert "$ec/pki/ca/ca.crt" --cert "$pki/phone1.crt" --key "$pki/phone1.key" --tls-max 1.2 \
+                      --ciphers "$c" -o /dev/null -w '%{http_code}' "https://127.0.0.1:$https_port/000000000000.cfg")"
+      done
+      ok $([ "$got" = " 404 404" ]; echo $?) "$engine offers the ECDSA identity beside RSA, each chosen per client (got$got)"
+    else
+      ok 1 "$engine started with RSA + ECDSA identities: $(tail -3 "$work/ec.out" | tr '\n' ' ')"
+    fi
+    stop_engine "$epid" "$http_port" "$https_port"
+  done
+else
+  skip "RSA + ECDSA identities: phoneprovctl ca/csr commands failed"
+fi
+
 # ---- phoneprovd --bundle: a private runtime copy, gone after stop ----------
 if [ $have_sim -eq 0 ] || [ ! -x "${PHONEPROVD:-}" ] || [ ! -s "$work/original.sim" ]; then
   skip "phoneprovd --bundle: phone simulator, phoneprovd or the original transcript missing"

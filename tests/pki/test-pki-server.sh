@@ -35,7 +35,7 @@ ctl ca sign --csr "$work/phone.csr" --template client -o "$work/phone.crt" || ba
 openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$work/phone2.key" \
   -out "$work/phone2.csr" -subj "/O=Polycom Inc./CN=0004f2000002" 2>/dev/null || bail "openssl req failed"
 ctl ca sign --csr "$work/phone2.csr" --template client -o "$work/phone2.crt" || bail "client sign failed"
-ctl trust add "$ca" >/dev/null || bail "trust add failed"
+ctl trust add "$ca" "$site/pki/ca/crl.pem" >/dev/null || bail "trust add failed"
 echo "hello phone" > "$site/boot/000000000000.cfg"
 
 "$PHONEPROVD" --site "$site" > "$work/daemon.log" 2>&1 &
@@ -73,8 +73,10 @@ echo "$out" | grep -q "Verify return code: 0" && echo "$out" | grep -q "Server p
 ok $? "ECDSA-capable client gets the ECDSA server certificate"
 
 serial=$(openssl x509 -in "$work/phone.crt" -noout -serial | sed 's/serial=//')
-ctl crl --revoke "$serial" -o "$work/crl.pem" >/dev/null && ctl trust add "$work/crl.pem" >/dev/null
-ok $? "revoke the phone and put the CRL into the trust store"
+ctl crl --revoke "$serial" >/dev/null
+ok $? "revoke the phone (the CRL copy in the trust store follows)"
+cmp -s "$site/pki/ca/crl.pem" "$site"/pki/trust/*.crl
+ok $? "trust store CRL is the new one"
 ctl server reload >/dev/null 2>&1
 ok $? "phoneprovd reloads the trust store with the CRL"
 code=$(curl -s -m 20 -o /dev/null -w '%{http_code}' --cacert "$ca" --cert "$work/phone.crt" \

@@ -242,6 +242,22 @@ test_import_formats (Fx *fx, gconstpointer user_data)
     g_assert_cmpuint (c->certs->len, ==, 1);
   }
   {
+    /* "No password" PKCS#12 (an empty one) opens without a passphrase. */
+    g_autofree char *np = path (fx, "np"), *kp = path (fx, "kp");
+    g_autoptr(PpImport) i = NULL;
+    g_assert_cmpint (run (NULL, NULL, "openssl", "pkcs12", "-export", "-inkey", key, "-in", crt, "-out", np,
+                          "-passout", "pass:", NULL), ==, 0);
+    i = pp_import_file (np, NULL, &error);
+    g_assert_no_error (error);
+    g_assert_nonnull (i->key);
+    g_assert_cmpint (i->format, ==, PP_CERT_FORMAT_PKCS12);
+    g_assert_cmpint (run (NULL, NULL, "openssl", "pkcs12", "-export", "-inkey", key, "-in", crt, "-out", kp,
+                          "-passout", "pass:x", "-iter", "1", NULL), ==, 0);
+    g_assert_null (pp_import_file (kp, NULL, &error));
+    g_assert_error (error, PP_ERROR, PP_ERROR_PASSPHRASE);
+    g_clear_error (&error);
+  }
+  {
     g_autofree char *e = NULL, *out = NULL;
     g_assert_cmpint (ctl (fx, &out, &e, "cert", "show", rder, "--json", NULL), ==, 0);
     assert_contains (out, "\"type\" : \"request\"");
