@@ -1,6 +1,7 @@
 #include "config.h"
 #include "pp-application.h"
 #include "pp-window.h"
+#include "pp-report-button.h"
 #include "pp-screenshots.h"
 #include "pp-site.h"
 
@@ -88,6 +89,8 @@ pp_application_activate (GApplication *app)
     {
       g_autofree char *dir = choose_site_dir (self);
       window = GTK_WINDOW (pp_window_new (GTK_APPLICATION (app), dir));
+      /* Expiring certificates are said up front, not only on the summary. */
+      pp_report_warn_expiry (pp_window_get_page (PP_WINDOW (window), 0));
     }
   gtk_window_present (window);
 }

@@ -4,6 +4,7 @@
 #include "pp-phone-account.h"
 #include "pp-phone-trust-page.h"
 #include "pp-pki.h"
+#include "pp-report-button.h"
 #include "pp-site.h"
 
 #include <glib/gi18n.h>
@@ -140,4 +141,5 @@ static void
 pp_summary_page_init (PpSummaryPage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  pp_report_button_attach (PP_PAGE (self), self->actions_box);
 }
