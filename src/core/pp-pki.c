@@ -534,6 +534,13 @@ pp_pki_sign_crq (PpSite *site, gnutls_x509_crq_t crq, PpCertTemplate tmpl, guint
       return NULL;
     }
   pk = gnutls_x509_crt_get_pk_algorithm (crt, &bits);
+  if ((pk == GNUTLS_PK_RSA && bits < 2048) || (pk != GNUTLS_PK_RSA && pk != GNUTLS_PK_ECDSA && pk != GNUTLS_PK_RSA_PSS))
+    {
+      g_set_error (error, PP_ERROR, PP_ERROR_INVALID,
+                   _("The request's key (%s, %u bits) is too weak or of a kind phones do not use; make a new request with RSA 2048 or more, or ECDSA."),
+                   gnutls_pk_get_name ((gnutls_pk_algorithm_t) pk), bits);
+      return NULL;
+    }
   random_serial (serial);
   if ((ret = gnutls_x509_crt_set_version (crt, 3)) < 0
       || (ret = gnutls_x509_crt_set_serial (crt, serial, sizeof serial)) < 0

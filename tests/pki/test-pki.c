@@ -382,6 +382,14 @@ test_bad_input (Fx *fx, gconstpointer user_data)
     raw[len - 3] ^= 0x55;
     write_file (badcsr, raw, len);
   }
+  {
+    /* A request with an RSA 1024 key is refused. */
+    g_autofree char *wk = path (fx, "weak.key"), *wr = path (fx, "weak.csr"), *e = NULL;
+    g_assert_cmpint (run (NULL, NULL, "openssl", "req", "-new", "-newkey", "rsa:1024", "-nodes", "-keyout", wk,
+                          "-out", wr, "-subj", "/CN=weak.example.com", NULL), ==, 0);
+    g_assert_cmpint (ctl (fx, NULL, &e, "ca", "sign", "--csr", wr, "--passphrase-file", pass, NULL), ==, 1);
+    assert_contains (e, "too weak");
+  }
   cases[0].file = garbage; cases[0].want = "not a certificate";
   cases[1].file = tder; cases[1].want = "truncated";
   cases[2].file = tpem; cases[2].want = "truncated";
