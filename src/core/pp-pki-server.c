@@ -366,6 +366,25 @@ build_chain (gnutls_x509_crt_t leaf, GPtrArray *pool)
   return chain;
 }
 
+/* No extended key usage at all, or one that includes serverAuth / any. */
+static gboolean
+allows_server_auth (gnutls_x509_crt_t crt)
+{
+  gboolean has_eku = FALSE;
+  for (unsigned i = 0; i < 64; i++)
+    {
+      char oid[128];
+      size_t size = sizeof oid;
+      int ret = gnutls_x509_crt_get_key_purpose_oid (crt, i, oid, &size, NULL);
+      if (ret < 0)
+        break;
+      has_eku = TRUE;
+      if (g_str_equal (oid, GNUTLS_KP_TLS_WWW_SERVER) || g_str_equal (oid, GNUTLS_KP_ANY))
+        return TRUE;
+    }
+  return !has_eku;
+}
+
 typedef struct {
   const char *pending_key, *key, *crt, *chain;
 } Slot;
@@ -431,17 +450,16 @@ pp_pki_install_certs (PpSite *site, GPtrArray *certs, GError **error)
       g_autoptr(PpX509Privkey) pk = load_key (site, slots[s].pending_key);
       g_autoptr(PpX509Privkey) ik = load_key (site, slots[s].key);
       had_key |= pk != NULL || ik != NULL;
-      for (guint i = 0; i < pool->len && found[s] == NULL; i++)
-        {
-          gnutls_x509_crt_t c = pool->pdata[i];
-          if (pk && pp_cert_matches_key (c, pk))
-            {
-              found[s] = c;
-              from_pending[s] = TRUE;
-            }
-          else if (ik && pp_cert_matches_key (c, ik))
-            found[s] = c;
-        }
+      /* The pending request's key first: it is what the admin waits for. */
+      for (guint i = 0; pk && i < pool->len && found[s] == NULL; i++)
+        if (pp_cert_matches_key (pool->pdata[i], pk))
+          {
+            found[s] = pool->pdata[i];
+            from_pending[s] = TRUE;
+          }
+      for (guint i = 0; ik && i < pool->len && found[s] == NULL; i++)
+        if (pp_cert_matches_key (pool->pdata[i], ik))
+          found[s] = pool->pdata[i];
       any |= found[s] != NULL;
     }
   if (!had_key)
@@ -474,6 +492,12 @@ pp_pki_install_certs (PpSite *site, GPtrArray *certs, GError **error)
         {
           g_set_error (error, PP_ERROR, PP_ERROR_INVALID,
                        _("The certificate has already expired; ask the CA for a new one."));
+          return FALSE;
+        }
+      if (!allows_server_auth (found[s]))
+        {
+          g_set_error (error, PP_ERROR, PP_ERROR_INVALID,
+                       _("The certificate is not meant for server authentication (its Intended Purposes lack it), so phones would refuse the server. Ask the CA to issue it with the Web Server template."));
           return FALSE;
         }
     }

@@ -212,6 +212,18 @@ test_external_ca (Fx *fx, gconstpointer user_data)
     g_assert_null (strchr (strchr (err, '\n') + 1, '\n'));  /* one line */
     assert_unchanged (fx, before);
   }
+  /* The right key but a client-only certificate: refused, nothing changes. */
+  {
+    g_autofree char *cl = path (fx, "client-only.crt"), *cext = path (fx, "cext.cnf"), *exported = path (fx, "exported.csr");
+    g_autofree char *e = NULL;
+    g_autoptr(GHashTable) before = snapshot (fx);
+    write_file (cext, "extendedKeyUsage=clientAuth\n", strlen ("extendedKeyUsage=clientAuth\n"));
+    g_assert_cmpint (run (NULL, NULL, "openssl", "x509", "-req", "-in", exported, "-CA", xc, "-CAkey", xk,
+                          "-CAcreateserial", "-days", "30", "-extfile", cext, "-out", cl, NULL), ==, 0);
+    g_assert_cmpint (ctl (fx, NULL, &e, "cert", "install", cl, NULL), ==, 1);
+    assert_contains (e, "Web Server template");
+    assert_unchanged (fx, before);
+  }
   /* The right one, delivered as PKCS#7 with its issuer. */
   g_assert_cmpint (run (NULL, NULL, "openssl", "crl2pkcs7", "-nocrl", "-certfile", issued, "-certfile", xc,
                         "-outform", "DER", "-out", p7, NULL), ==, 0);
