@@ -40,6 +40,7 @@ typedef struct {
   PpBundleProgressFunc  progress;
   gpointer              progress_data;
   GCancellable         *cancellable;
+  const char           *boot;       /* canonical boot folder: walked once, as boot/ */
 } Export;
 
 static void
@@ -175,6 +176,8 @@ walk (Export *ex, const char *abs_dir, const char *rel_dir, gboolean in_boot, GE
               || g_str_equal (name, "boot") || g_str_equal (name, "site.conf")))
         continue;
       if (g_lstat (abs, &st) != 0)
+        continue;
+      if (!in_boot && g_strcmp0 (abs, ex->boot) == 0)
         continue;
       if (S_ISDIR (st.st_mode))
         {
@@ -497,7 +500,7 @@ pp_bundle_export (PpSite *site, const char *file, const char *passphrase,
   if (passphrase && *passphrase == '\0')
     passphrase = NULL;
   manifest = pp_bundle_manifest_new (name, passphrase != NULL);
-  ex = (Export) { site, passphrase, manifest, items, skipped, 0, 0, 0, progress, progress_data, cancellable };
+  ex = (Export) { site, passphrase, manifest, items, skipped, 0, 0, 0, progress, progress_data, cancellable, boot };
 
   if (!add_site_conf (&ex, error)
       || !walk (&ex, pp_site_get_dir (site), "", FALSE, error)

@@ -78,22 +78,44 @@ is_small_member (const char *path)
   return !g_str_has_prefix (path, "boot/");
 }
 
+/* A bundle repacked with "tar -C DIR ." names members "./site.conf" and
+ * folders "boot/": harmless spellings, taken as "site.conf" and "boot". */
+static char *
+entry_path (struct archive_entry *e)
+{
+  const char *p = archive_entry_pathname (e);
+  char *path;
+  gsize n;
+
+  if (p == NULL)
+    return NULL;
+  while (p[0] == '.' && p[1] == '/')
+    p += 2;
+  path = g_strdup (p);
+  n = strlen (path);
+  while (n > 1 && path[n - 1] == '/' && archive_entry_filetype (e) == AE_IFDIR)
+    path[--n] = '\0';
+  return path;
+}
+
 /* Every check that needs only the header, before any data is read. */
 static gboolean
 check_header (Import *im, struct archive_entry *e, const PpBundleMember **out, GError **error)
 {
-  const char *path = archive_entry_pathname (e);
+  g_autofree char *path = entry_path (e);
   mode_t type = archive_entry_filetype (e);
   const PpBundleMember *m;
   guint64 size;
   guint64 member_max = im->options->max_member_bytes ? im->options->max_member_bytes : DEFAULT_MEMBER_MAX;
 
   *out = NULL;
+  if (type == AE_IFDIR && (g_strcmp0 (path, ".") == 0 || g_strcmp0 (path, "") == 0))
+    return TRUE;
   if (path == NULL || !pp_bundle_path_is_safe (path))
     return refuse (error, PP_ERROR_INVALID,
                    _("The bundle contains the entry “%s”, whose path is absolute, contains “..” or odd "
                      "characters and would write outside the site. The bundle is hostile or broken."),
-                   path ? path : "");
+                   archive_entry_pathname (e) ? archive_entry_pathname (e) : "");
   if (archive_entry_hardlink (e) != NULL)
     return refuse (error, PP_ERROR_INVALID,
                    _("The bundle contains “%s” as a hard link to “%s”. Bundles hold only plain files."),
@@ -219,6 +241,7 @@ read_manifest (Import *im, struct archive *a, GError **error)
   g_autoptr(GByteArray) data = g_byte_array_new ();
   guint8 buf[16384];
   g_autoptr(GError) local = NULL;
+  g_autofree char *name = NULL;
   int r = archive_read_next_header (a, &e);
 
   if (r != ARCHIVE_OK && r != ARCHIVE_WARN)
@@ -228,7 +251,12 @@ read_manifest (Import *im, struct archive *a, GError **error)
       return refuse (error, PP_ERROR_INVALID,
                      _("“%s” is not a phoneprov bundle (a .tar.gz file): %s."), im->file, archive_error_string (a));
     }
-  if (g_strcmp0 (archive_entry_pathname (e), PP_BUNDLE_MANIFEST_NAME) != 0 || archive_entry_filetype (e) != AE_IFREG)
+  /* "tar -C DIR ." puts the folder itself first. */
+  while ((r == ARCHIVE_OK || r == ARCHIVE_WARN) && archive_entry_filetype (e) == AE_IFDIR
+         && (g_strcmp0 (archive_entry_pathname (e), ".") == 0 || g_strcmp0 (archive_entry_pathname (e), "./") == 0))
+    r = archive_read_next_header (a, &e);
+  name = (r == ARCHIVE_OK || r == ARCHIVE_WARN) ? entry_path (e) : NULL;
+  if (g_strcmp0 (name, PP_BUNDLE_MANIFEST_NAME) != 0 || archive_entry_filetype (e) != AE_IFREG)
     return refuse (error, PP_ERROR_INVALID,
                    _("“%s” is not a phoneprov bundle: it does not start with manifest.json."), im->file);
   for (;;)

@@ -416,6 +416,63 @@ test_runtime (void)
   g_assert_false (g_file_test (dir, G_FILE_TEST_EXISTS));
 }
 
+/* A bundle repacked by hand: "./" prefixes and folder entries are fine. */
+static void
+test_dot_slash_and_folders (void)
+{
+  g_autoptr(GPtrArray) m = read_members (good);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *file = NULL, *target = g_build_filename (base, "dot-slash", NULL);
+  g_autoptr(PpBundleImportResult) r = NULL;
+  PpBundleImportOptions opts = { .passphrase = PASS };
+  Member *dot = member_new ("./", "", 0), *bootdir = member_new ("./boot/", "", 0);
+
+  for (guint i = 0; i < m->len; i++)
+    {
+      Member *mem = g_ptr_array_index (m, i);
+      char *renamed = g_strconcat ("./", mem->name, NULL);
+      g_free (mem->name);
+      mem->name = renamed;
+    }
+  dot->type = AE_IFDIR;
+  bootdir->type = AE_IFDIR;
+  g_ptr_array_insert (m, 0, dot);
+  g_ptr_array_insert (m, 2, bootdir);
+  file = write_bundle ("dot-slash.tar.gz", m, FALSE);
+  r = pp_bundle_import (file, target, &opts, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (r->n_keys, ==, 2);
+}
+
+/* A boot folder elsewhere travels as boot/, once, and site.conf follows. */
+static void
+test_boot_elsewhere (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = copy_template ("boot-elsewhere");
+  g_autofree char *old_boot = g_build_filename (dir, "boot", NULL);
+  g_autofree char *new_boot = g_build_filename (dir, "firmware", NULL);
+  g_autofree char *file = g_build_filename (base, "boot-elsewhere.tar.gz", NULL);
+  g_autoptr(PpSite) site = NULL;
+  g_autoptr(PpBundleExportResult) ex = NULL;
+  g_autoptr(GPtrArray) m = NULL;
+  Member *conf;
+
+  g_assert_cmpint (g_rename (old_boot, new_boot), ==, 0);
+  site = pp_site_open (dir, &error);
+  g_assert_no_error (error);
+  g_assert_true (pp_site_set (site, "boot.dir", "firmware", &error));
+  g_assert_true (pp_site_save (site, &error));
+  ex = pp_bundle_export (site, file, PASS, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  m = read_members (file);
+  g_assert_nonnull (find (m, "boot/sip.ld"));
+  g_assert_null (find (m, "firmware/sip.ld"));
+  conf = need (m, "site.conf");
+  g_assert_nonnull (g_strstr_len (g_bytes_get_data (conf->data, NULL), (gssize) g_bytes_get_size (conf->data),
+                                  "dir=boot"));
+}
+
 /* ---- hostile bundles ---------------------------------------------------- */
 
 static void
@@ -770,6 +827,8 @@ main (int argc, char **argv)
   g_test_add_func ("/bundle/without-keys", test_without_keys);
   g_test_add_func ("/bundle/replace-keeps-backup", test_replace_keeps_backup);
   g_test_add_func ("/bundle/runtime", test_runtime);
+  g_test_add_func ("/bundle/dot-slash-and-folders", test_dot_slash_and_folders);
+  g_test_add_func ("/bundle/boot-elsewhere", test_boot_elsewhere);
   g_test_add_func ("/bundle/engine-text", test_engine_text);
   g_test_add_func ("/bundle/engine-variants", test_engine_variants);
   g_test_add_func ("/bundle/encrypted-ca-and-pending", test_encrypted_ca_and_pending);
