@@ -46,7 +46,12 @@ dcurl -o /dev/null "${http_url}sip.cfg"
 wait $poller
 t1=$(date +%s%N)
 ms=$(( (t1 - t0) / 1000000 ))
-grep -q '"type":"request","site":"http","peer":"127.0.0.1","method":"GET","path":"/sip.cfg"' "$work/poll"
+# The poll returns at the first new event; under load (sanitizers, 2 cores)
+# that can be a late event of the HTTPS request above, so look again from the
+# same sequence number before judging.
+ev='"type":"request","site":"http","peer":"127.0.0.1","method":"GET","path":"/sip.cfg"'
+grep -q "$ev" "$work/poll" || api "http://phoneprovd/v1/events?after=$next&timeout=5000" > "$work/poll"
+grep -q "$ev" "$work/poll"
 ok $? "a long poll returns the new request event"
 ok $([ $ms -lt 5000 ]; echo $?) "it returns when the event happens, not at the timeout (${ms} ms)"
 t0=$(date +%s%N)
