@@ -44,6 +44,10 @@ gboolean pp_pki_write (PpSite *site, const char *rel, const void *data, gsize le
                        gboolean secret, GError **error);
 gboolean pp_pki_exists (PpSite *site, const char *rel);
 
+/* Unencrypted key / first certificate of a site file, or NULL. */
+gnutls_x509_privkey_t pp_pki_load_key (PpSite *site, const char *rel);
+gnutls_x509_crt_t     pp_pki_load_first_cert (PpSite *site, const char *rel);
+
 gnutls_x509_privkey_t pp_pki_generate_key (PpKeyType type, GError **error);
 
 /* Load the site's CA certificate, and its key when @key is not NULL. Checks

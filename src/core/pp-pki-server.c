@@ -301,8 +301,8 @@ pp_server_get_friendly_name (PpSite *site)
   return *name ? g_strdup (name) : NULL;
 }
 
-static gnutls_x509_privkey_t
-load_key (PpSite *site, const char *rel)
+gnutls_x509_privkey_t
+pp_pki_load_key (PpSite *site, const char *rel)
 {
   g_autoptr(GBytes) b = pp_pki_read (site, rel, "", NULL);
   if (b == NULL)
@@ -310,8 +310,8 @@ load_key (PpSite *site, const char *rel)
   return pp_key_from_data (g_bytes_get_data (b, NULL), g_bytes_get_size (b), NULL, NULL);
 }
 
-static gnutls_x509_crt_t
-load_first_cert (PpSite *site, const char *rel)
+gnutls_x509_crt_t
+pp_pki_load_first_cert (PpSite *site, const char *rel)
 {
   g_autoptr(GBytes) b = pp_pki_read (site, rel, "", NULL);
   g_autoptr(GPtrArray) certs = NULL;
@@ -331,10 +331,10 @@ pp_server_cert_get_state (PpSite *site)
 
   if (pp_pki_exists (site, PP_SRV_PKEY))
     return PP_SERVER_CERT_PENDING;
-  key = load_key (site, PP_SRV_KEY);
+  key = pp_pki_load_key (site, PP_SRV_KEY);
   if (key == NULL)
     return PP_SERVER_CERT_NONE;
-  crt = load_first_cert (site, PP_SRV_CRT);
+  crt = pp_pki_load_first_cert (site, PP_SRV_CRT);
   return crt && pp_cert_matches_key (crt, key) ? PP_SERVER_CERT_INSTALLED : PP_SERVER_CERT_PENDING;
 }
 
@@ -422,7 +422,7 @@ gboolean
 pp_pki_install_certs (PpSite *site, GPtrArray *certs, GError **error)
 {
   g_autoptr(GPtrArray) pool = g_ptr_array_new_with_free_func (pp_x509_crt_free);
-  g_autoptr(PpX509Crt) ca = load_first_cert (site, PP_CA_CRT);
+  g_autoptr(PpX509Crt) ca = pp_pki_load_first_cert (site, PP_CA_CRT);
   gnutls_x509_crt_t found[G_N_ELEMENTS (slots)] = { NULL, NULL };
   gboolean from_pending[G_N_ELEMENTS (slots)] = { FALSE, FALSE };
   gboolean any = FALSE, had_key = FALSE;
@@ -447,8 +447,8 @@ pp_pki_install_certs (PpSite *site, GPtrArray *certs, GError **error)
     }
   for (guint s = 0; s < G_N_ELEMENTS (slots); s++)
     {
-      g_autoptr(PpX509Privkey) pk = load_key (site, slots[s].pending_key);
-      g_autoptr(PpX509Privkey) ik = load_key (site, slots[s].key);
+      g_autoptr(PpX509Privkey) pk = pp_pki_load_key (site, slots[s].pending_key);
+      g_autoptr(PpX509Privkey) ik = pp_pki_load_key (site, slots[s].key);
       had_key |= pk != NULL || ik != NULL;
       /* The pending request's key first: it is what the admin waits for. */
       for (guint i = 0; pk && i < pool->len && found[s] == NULL; i++)
@@ -543,7 +543,7 @@ pp_server_identity_import (PpSite *site, const void *data, gsize len, const char
 {
   g_autoptr(PpImport) imp = pp_import_data (data, len, passphrase, error);
   g_autoptr(GPtrArray) pool = NULL;
-  g_autoptr(PpX509Crt) ca = load_first_cert (site, PP_CA_CRT);
+  g_autoptr(PpX509Crt) ca = pp_pki_load_first_cert (site, PP_CA_CRT);
   g_autofree char *key_pem = NULL;
   gnutls_x509_crt_t leaf = NULL;
   const Slot *slot;
@@ -587,7 +587,7 @@ pp_server_identity_import (PpSite *site, const void *data, gsize len, const char
   slot = &slots[0];
   if (gnutls_x509_privkey_get_pk_algorithm (imp->key) == GNUTLS_PK_ECDSA)
     {
-      g_autoptr(PpX509Privkey) cur = load_key (site, PP_SRV_KEY);
+      g_autoptr(PpX509Privkey) cur = pp_pki_load_key (site, PP_SRV_KEY);
       if (cur && gnutls_x509_privkey_get_pk_algorithm (cur) == GNUTLS_PK_RSA)
         slot = &slots[1];
     }
@@ -691,136 +691,4 @@ pp_ca_issue_test_client (PpSite *site, const char *common_name, guint days, cons
   if (key_pem)
     *key_pem = g_steal_pointer (&k);
   return TRUE;
-}
-
-gboolean
-pp_pki_object_from_string (const char *str, PpPkiObject *out)
-{
-  static const char *names[] = { "ca", "server", "chain", "csr", "crl", "key" };
-  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
-    if (g_strcmp0 (str, names[i]) == 0)
-      {
-        *out = (PpPkiObject) i;
-        return TRUE;
-      }
-  return FALSE;
-}
-
-static GBytes *
-export_pem_object (PpSite *site, const char *rel, const char *missing, PpExportFormat format,
-                   gboolean crl, GError **error)
-{
-  g_autoptr(GBytes) b = pp_pki_read (site, rel, missing, error);
-  g_autoptr(PpImport) imp = NULL;
-  gnutls_datum_t out = { NULL, 0 };
-  GBytes *res;
-  int ret;
-
-  if (b == NULL)
-    return NULL;
-  if (format == PP_EXPORT_PEM)
-    return g_steal_pointer (&b);
-  if (format != PP_EXPORT_DER)
-    {
-      g_set_error (error, PP_ERROR, PP_ERROR_INVALID, _("Requests and CRLs can be exported as PEM or DER only."));
-      return NULL;
-    }
-  imp = pp_import_data (g_bytes_get_data (b, NULL), g_bytes_get_size (b), NULL, error);
-  if (imp == NULL)
-    return NULL;
-  if (crl && imp->crls->len > 0)
-    ret = gnutls_x509_crl_export2 (imp->crls->pdata[0], GNUTLS_X509_FMT_DER, &out);
-  else if (!crl && imp->csr)
-    ret = gnutls_x509_crq_export2 (imp->csr, GNUTLS_X509_FMT_DER, &out);
-  else
-    ret = GNUTLS_E_ASN1_DER_ERROR;
-  if (ret < 0)
-    {
-      pp_gnutls_error (error, ret, rel);
-      return NULL;
-    }
-  res = g_bytes_new (out.data, out.size);
-  gnutls_free (out.data);
-  return res;
-}
-
-GBytes *
-pp_pki_export (PpSite *site, PpPkiObject object, PpExportFormat format, const char *passphrase,
-               PpPkcs12Variant variant, GError **error)
-{
-  g_autoptr(GBytes) b = NULL;
-  g_autoptr(GPtrArray) certs = NULL;
-  const char *rel = PP_CA_CRT;
-  const char *missing = _("This site has no certificate authority yet. Create one with “phoneprovctl ca init”.");
-
-  switch (object)
-    {
-    case PP_PKI_OBJECT_CSR:
-      return export_pem_object (site, PP_SRV_CSR,
-                                _("This site has no server certificate request. Create one with “phoneprovctl csr new”."),
-                                format, FALSE, error);
-    case PP_PKI_OBJECT_CRL:
-      return export_pem_object (site, PP_CA_CRL, _("This site has no CRL; it needs a CA first."),
-                                format, TRUE, error);
-    case PP_PKI_OBJECT_SERVER:
-    case PP_PKI_OBJECT_CHAIN:
-      rel = object == PP_PKI_OBJECT_SERVER && format != PP_EXPORT_PKCS12 ? PP_SRV_CRT : PP_SRV_CHAIN;
-      missing = _("This site has no server certificate installed yet. Sign the request (“phoneprovctl ca sign”) or install one (“phoneprovctl cert install”).");
-      break;
-    case PP_PKI_OBJECT_KEY:
-      {
-        g_autoptr(PpX509Privkey) key = NULL;
-        char *pem;
-        if (passphrase == NULL || *passphrase == '\0')
-          {
-            g_set_error (error, PP_ERROR, PP_ERROR_PASSPHRASE,
-                         _("The server key leaves the site only encrypted; give a passphrase for it."));
-            return NULL;
-          }
-        if (format != PP_EXPORT_PEM)
-          {
-            g_set_error (error, PP_ERROR, PP_ERROR_INVALID, _("The key is exported as encrypted PKCS #8 PEM only."));
-            return NULL;
-          }
-        key = load_key (site, PP_SRV_KEY);
-        if (key == NULL)
-          {
-            g_set_error (error, PP_ERROR, PP_ERROR_NOT_FOUND,
-                         _("This site has no installed server key yet. Create a request and install its certificate first."));
-            return NULL;
-          }
-        pem = pp_export_key_pkcs8 (key, passphrase, error);
-        return pem ? g_bytes_new_take (pem, strlen (pem)) : NULL;
-      }
-    case PP_PKI_OBJECT_CA:
-    default:
-      break;
-    }
-  b = pp_pki_read (site, rel, missing, error);
-  if (b == NULL)
-    return NULL;
-  certs = pp_certs_from_data (g_bytes_get_data (b, NULL), g_bytes_get_size (b), error);
-  if (certs == NULL)
-    return NULL;
-  if (format == PP_EXPORT_PKCS12)
-    {
-      g_autoptr(PpX509Privkey) key = NULL;
-      g_autofree char *friendly = NULL;
-      if (object != PP_PKI_OBJECT_SERVER)
-        {
-          g_set_error (error, PP_ERROR, PP_ERROR_INVALID,
-                       _("Only the server identity (certificate and key) can be exported as PKCS #12; the CA key never leaves the site this way."));
-          return NULL;
-        }
-      key = load_key (site, PP_SRV_KEY);
-      if (key == NULL)
-        {
-          g_set_error (error, PP_ERROR, PP_ERROR_NOT_FOUND, _("The server key (pki/server/server.key) is missing or damaged."));
-          return NULL;
-        }
-      friendly = pp_server_get_friendly_name (site);
-      return pp_export_pkcs12 ((gnutls_x509_crt_t *) certs->pdata, certs->len, key, friendly, passphrase,
-                               variant, error);
-    }
-  return pp_export_certs ((gnutls_x509_crt_t *) certs->pdata, certs->len, format, error);
 }
