@@ -4,7 +4,6 @@
 
 #include <glib/gi18n.h>
 #include <locale.h>
-#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -67,9 +66,6 @@ main (int argc, char **argv)
   const PpCliCommand *cmd;
   int words = 0, status;
 
-  /* Under a file-size limit a write fails with EFBIG and the command
-   * reports it, instead of dying half-way through (SIGXFSZ). */
-  signal (SIGXFSZ, SIG_IGN);
   setlocale (LC_ALL, "");
   bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");

@@ -95,7 +95,20 @@ add_event (PpMonitorPage *self, JsonObject *e)
       g_clear_pointer (&firmware, g_free);
       pp_parse_polycom_user_agent (ua, &model, &firmware);
     }
-  if (g_strcmp0 (type, "handshake") == 0)
+  if (g_strcmp0 (type, "handshake") == 0 && g_strcmp0 (member (e, "result"), "accepted") == 0)
+    {
+      /* The request that follows shows a good handshake; only an accepted
+       * expired certificate (opt-in) is worth a row of its own. */
+      if (member (e, "reason") == NULL)
+        return;
+      request = g_strdup_printf (_("TLS handshake accepted with a warning (%s site)"), member (e, "site") ? member (e, "site") : "https");
+      status = g_strdup (_("warning"));
+      color = "#c64600";
+      g_string_append_printf (detail, _("Why: %s\n"), member (e, "reason"));
+      if (member (e, "remedy"))
+        g_string_append_printf (detail, _("What to do: %s\n"), member (e, "remedy"));
+    }
+  else if (g_strcmp0 (type, "handshake") == 0)
     {
       request = g_strdup_printf (_("TLS handshake refused (%s site)"), member (e, "site") ? member (e, "site") : "https");
       status = g_strdup (_("refused"));

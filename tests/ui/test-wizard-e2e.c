@@ -433,6 +433,32 @@ walk (gboolean outside_ca)
 
   /* 11 Monitor: the phone boots. */
   provision_phone (d, site, user, password, ca_file);
+  {
+    /* A refused handshake explains itself: reason and the remedy. */
+    GtkTreeView *view = GTK_TREE_VIEW (pp_driver_find (d, "Live requests and handshakes"));
+    GtkTreeModel *model = gtk_tree_view_get_model (view);
+    GtkTreeIter iter;
+    gboolean valid = gtk_tree_model_get_iter_first (model, &iter);
+    const char *detail;
+
+    for (; valid; valid = gtk_tree_model_iter_next (model, &iter))
+      {
+        g_autofree char *status = NULL;
+        gtk_tree_model_get (model, &iter, 5, &status, -1);
+        if (g_strcmp0 (status, "refused") == 0)
+          break;
+      }
+    g_assert_true (valid);
+    {
+      g_autoptr(GtkTreePath) path = gtk_tree_model_get_path (model, &iter);
+      gtk_tree_view_set_cursor (view, path, NULL, FALSE);
+    }
+    pp_driver_flush ();
+    detail = pp_driver_get_text (d, "Selected event details");
+    g_test_message ("refused handshake: %s", detail);
+    g_assert_nonnull (strstr (detail, "Why:"));
+    g_assert_nonnull (strstr (detail, "What to do:"));
+  }
   pp_driver_screenshot (d, "11-monitor");
   pp_driver_next (d);
 

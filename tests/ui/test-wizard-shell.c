@@ -133,10 +133,15 @@ check_names (GtkWidget *widget, guint *n_checked)
       /* Internal parts of composite widgets (the spin button's +/−, the
        * combo's toggle) are named by their parent. */
       gboolean internal = gtk_widget_get_ancestor (gtk_widget_get_parent (widget), GTK_TYPE_COMBO_BOX) != NULL ||
-                          gtk_widget_get_ancestor (gtk_widget_get_parent (widget), GTK_TYPE_SPIN_BUTTON) != NULL;
+                          gtk_widget_get_ancestor (gtk_widget_get_parent (widget), GTK_TYPE_SPIN_BUTTON) != NULL ||
+                          /* GtkInfoBar's own close button */
+                          (gtk_widget_get_ancestor (widget, GTK_TYPE_INFO_BAR) != NULL &&
+                           gtk_style_context_has_class (gtk_widget_get_style_context (widget), "close"));
       if (!internal && (name == NULL || *name == '\0'))
-        g_error ("a %s (%s) has no accessible name", G_OBJECT_TYPE_NAME (widget),
-                 GTK_IS_BUTTON (widget) && gtk_button_get_label (GTK_BUTTON (widget)) ? gtk_button_get_label (GTK_BUTTON (widget)) : "");
+        {
+          g_autofree char *path = gtk_widget_path_to_string (gtk_widget_get_path (widget));
+          g_error ("a %s has no accessible name: %s", G_OBJECT_TYPE_NAME (widget), path);
+        }
       (*n_checked)++;
     }
   if (GTK_IS_CONTAINER (widget))
