@@ -6,6 +6,7 @@
 #include "pp-error.h"
 
 #include <glib/gi18n.h>
+#include <glib/gstdio.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -99,6 +100,50 @@ cmd_bundle_import (PpCliContext *ctx, int argc, char **argv)
 }
 
 static int
+cmd_bundle_verify (PpCliContext *ctx, int argc, char **argv)
+{
+  g_autofree char *pass_file = NULL;
+  const GOptionEntry entries[] = {
+    { "passphrase-file", 0, 0, G_OPTION_ARG_FILENAME, &pass_file,
+      N_("Also open the bundle’s keys with the passphrase on this file’s first line"), N_("FILE") },
+    { NULL }
+  };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PpBundleImportResult) r = NULL;
+  g_autofree char *passphrase = NULL, *scratch = NULL, *target = NULL;
+  PpBundleImportOptions opts = { 0 };
+
+  if (!pp_cli_parse (&argc, &argv, entries, "FILE",
+                     _("Check a bundle as an import would (manifest, checksums, paths, certificates, keys, "
+                       "site.conf) without writing anything.")))
+    return PP_CLI_USAGE;
+  if (argc != 2)
+    return pp_cli_usage (_("bundle verify needs exactly one FILE."));
+  passphrase = read_passphrase (pass_file, &error);
+  if (pass_file && passphrase == NULL)
+    return pp_cli_fail (error);
+  opts.passphrase = passphrase;
+  opts.without_keys = passphrase == NULL;
+  opts.dry_run = TRUE;
+  /* The checks unpack into a scratch folder, removed afterwards. */
+  scratch = g_dir_make_tmp ("phoneprov-verify-XXXXXX", &error);
+  if (scratch == NULL)
+    return pp_cli_fail (error);
+  target = g_build_filename (scratch, "site", NULL);
+  r = pp_bundle_import (argv[1], target, &opts, NULL, NULL, NULL, &error);
+  g_rmdir (scratch);
+  if (r == NULL)
+    return pp_cli_fail (error);
+  printf (_("%s is a valid bundle of “%s” (exported %s by phoneprov %s): %u files, %" G_GUINT64_FORMAT " bytes.\n"),
+          argv[1], r->site_name, r->created, r->phoneprov_version, r->n_members, r->n_bytes);
+  if (passphrase)
+    printf (_("The passphrase opens its %u private keys, and each matches its certificate.\n"), r->n_keys);
+  else
+    printf (_("Its private keys were not checked; give --passphrase-file to check them too.\n"));
+  return PP_CLI_OK;
+}
+
+static int
 export_engine (PpCliContext *ctx, int argc, char **argv, PpEngine engine)
 {
   g_autofree char *deploy_root = NULL, *module_dir = NULL;
@@ -154,6 +199,7 @@ cmd_export_nginx (PpCliContext *ctx, int argc, char **argv)
 const PpCliCommand pp_cli_bundle_commands[] = {
   { "bundle export", "FILE [--passphrase-file F]", N_("Export the site as a bundle"), cmd_bundle_export },
   { "bundle import", "FILE [--passphrase-file F]", N_("Import a bundle into --site DIR"), cmd_bundle_import },
+  { "bundle verify", "FILE [--passphrase-file F]", N_("Check a bundle without importing it"), cmd_bundle_verify },
   { "export apache", "DIR [--deploy-root R]", N_("Write an Apache configuration for both sites"), cmd_export_apache },
   { "export nginx", "DIR [--deploy-root R]", N_("Write an nginx configuration for the HTTPS site"), cmd_export_nginx },
   { NULL }

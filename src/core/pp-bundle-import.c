@@ -440,7 +440,8 @@ pp_bundle_import (const char *file, const char *target_dir, const PpBundleImport
   im.progress = progress;
   im.progress_data = progress_data;
   im.cancellable = cancellable;
-  if (!check_target (target, im.options->replace, &exists, error) || !pp_mkdir (parent, 0755, error))
+  if (!im.options->dry_run
+      && (!check_target (target, im.options->replace, &exists, error) || !pp_mkdir (parent, 0755, error)))
     return NULL;
   if (g_mkdtemp_full (tmpl, 0700) == NULL)
     {
@@ -454,12 +455,12 @@ pp_bundle_import (const char *file, const char *target_dir, const PpBundleImport
        && pp_bundle_verify_staging (im.staging, target, im.manifest, im.options, result, error);
   if (ok && progress)
     progress (0.95, target, progress_data);
-  ok = ok && commit (im.staging, target, exists, &result->backup_dir, error);
-  if (!ok)
+  ok = ok && (im.options->dry_run || commit (im.staging, target, exists, &result->backup_dir, error));
+  if (!ok || im.options->dry_run)
     pp_bundle_rm_rf (im.staging);
-  else
+  if (ok)
     {
-      result->site_dir = g_strdup (target);
+      result->site_dir = im.options->dry_run ? NULL : g_strdup (target);
       result->site_name = g_strdup (im.manifest->site_name);
       result->created = g_strdup (im.manifest->created);
       result->phoneprov_version = g_strdup (im.manifest->phoneprov_version);

@@ -57,6 +57,8 @@ typedef struct {
                                     <target>.before-import-<time> */
   guint64     max_member_bytes;  /* 0: 4 GiB (firmware files are large) */
   guint64     max_total_bytes;   /* 0: 32 GiB */
+  gboolean    dry_run;           /* verify everything, then discard: the target
+                                    is never written */
 } PpBundleImportOptions;
 
 typedef struct {
