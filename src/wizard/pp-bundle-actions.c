@@ -317,11 +317,18 @@ add_button (GtkWidget *box, const char *label, const char *description, GCallbac
 }
 
 void
-pp_bundle_actions_attach (PpPage *page, GtkWidget *actions_box)
+pp_bundle_actions_attach (PpPage *page, GtkWidget *export_box)
 {
   Actions *a = g_new0 (Actions, 1);
-  GtkWidget *parent = gtk_widget_get_parent (actions_box);
+  GtkWidget *parent = gtk_widget_get_parent (export_box);
+  /* A row of its own below the page's export buttons: one row of five
+   * would widen the window past 1024 pixels. */
+  GtkWidget *actions_box = gtk_button_box_new (GTK_ORIENTATION_HORIZONTAL);
 
+  gtk_button_box_set_layout (GTK_BUTTON_BOX (actions_box), GTK_BUTTONBOX_START);
+  gtk_box_set_spacing (GTK_BOX (actions_box), 6);
+  atk_object_set_name (gtk_widget_get_accessible (actions_box), _("Bundle actions"));
+  gtk_widget_show (actions_box);
   a->page = page;
   a->buttons[0] = add_button (actions_box, _("Export _bundle…"),
                               _("Export the site as a bundle for another machine"), G_CALLBACK (on_export_bundle), a);
@@ -343,6 +350,7 @@ pp_bundle_actions_attach (PpPage *page, GtkWidget *actions_box)
   atk_object_set_name (gtk_widget_get_accessible (a->result), _("Export result"));
   if (GTK_IS_BOX (parent))
     {
+      gtk_box_pack_start (GTK_BOX (parent), actions_box, FALSE, FALSE, 0);
       gtk_box_pack_start (GTK_BOX (parent), a->progress, FALSE, FALSE, 0);
       gtk_box_pack_start (GTK_BOX (parent), a->result, FALSE, FALSE, 0);
     }
