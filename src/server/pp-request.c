@@ -189,6 +189,10 @@ on_got_headers (SoupServerMessage *msg, gpointer user_data)
 
   if (st == NULL)
     return;
+  /* libsoup closes after answering "Connection: close" but does not say
+   * so; clients that miss it reuse the dead connection and fail. */
+  if (soup_message_headers_header_contains (req, "Connection", "close"))
+    soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Connection", "close");
   clear_deadline (st);
   if (enc == SOUP_ENCODING_CHUNKED
       || (enc == SOUP_ENCODING_CONTENT_LENGTH && soup_message_headers_get_content_length (req) > 0))

@@ -65,11 +65,15 @@ pp_tls_profile_priority (const char *profile)
   /* modern: TLS 1.2+ with forward-secret AEAD suites only.
    * compatible: adds TLS 1.0/1.1 and RSA key exchange with CBC suites, which
    * old phone firmware needs (DESIGN.md §5). Neither ever enables SSL 3.0. */
+  /* X25519 first: it is the key share OpenSSL/curl clients (phones among
+   * them) send, so TLS 1.3 needs no HelloRetryRequest round trip. */
+#define PP_GROUPS "-GROUP-ALL:+GROUP-X25519:+GROUP-SECP256R1:+GROUP-SECP384R1:+GROUP-SECP521R1:"
   if (g_strcmp0 (profile, "modern") == 0)
     return "NORMAL:-VERS-ALL:+VERS-TLS1.3:+VERS-TLS1.2:-CIPHER-ALL:+AES-128-GCM:+AES-256-GCM:"
-           "+CHACHA20-POLY1305:-MAC-ALL:+AEAD:-KX-ALL:+ECDHE-ECDSA:+ECDHE-RSA:%SERVER_PRECEDENCE";
+           "+CHACHA20-POLY1305:-MAC-ALL:+AEAD:-KX-ALL:+ECDHE-ECDSA:+ECDHE-RSA:" PP_GROUPS "%SERVER_PRECEDENCE";
   return "NORMAL:-VERS-ALL:+VERS-TLS1.3:+VERS-TLS1.2:+VERS-TLS1.1:+VERS-TLS1.0:-VERS-SSL3.0:"
-         "+RSA:+AES-128-CBC:+AES-256-CBC:+SHA1:%SERVER_PRECEDENCE";
+         "+RSA:+AES-128-CBC:+AES-256-CBC:+SHA1:" PP_GROUPS "%SERVER_PRECEDENCE";
+#undef PP_GROUPS
 }
 
 static void

@@ -78,6 +78,8 @@ code=$(dcurl -z "$site/boot/blob.bin" -o /dev/null -w '%{http_code}' "$u/blob.bi
 ok $([ "$code" = 304 ]; echo $?) "If-Modified-Since gives 304 ($code)"
 code=$(dcurl -X DELETE -o /dev/null -w '%{http_code}' "$u/blob.bin")
 ok $([ "$code" = 405 ] && [ -e "$site/boot/blob.bin" ]; echo $?) "DELETE is not allowed ($code)"
+dcurl -D - -o /dev/null -H 'Connection: close' "$u/sip.cfg" | tr -d '\r' | grep -qi '^Connection: close'
+ok $? "a request with Connection: close gets it back, so clients do not reuse the closed connection"
 code=$(dcurl -o /dev/null -w '%{http_code}' "$u/missing.cfg")
 ok $([ "$code" = 404 ]; echo $?) "a missing file is 404"
 
