@@ -127,6 +127,7 @@ test_runtime (void)
   {
     g_autoptr(PpSite) site = pp_site_open (dir, &error);
     g_assert_no_error (error);
+    g_assert_nonnull (site);
   }
   pp_bundle_runtime_remove (dir);
   g_assert_false (g_file_test (dir, G_FILE_TEST_EXISTS));
