@@ -502,6 +502,13 @@ pp_request_handshake_event (PpServer *server, PpPeer *peer, const char *reason, 
   set_str (ev, "tls_version", peer->tls_version);
   set_str (ev, "cipher", peer->cipher);
   json_object_set_boolean_member (ev, "resumed", peer->resumed);
+  if (peer->chain)
+    {
+      JsonArray *chain = json_array_new ();
+      for (guint i = 0; peer->chain[i]; i++)
+        json_array_add_string_element (chain, peer->chain[i]);
+      json_object_set_array_member (ev, "chain", chain);
+    }
   if (peer->expired_accepted)
     {
       /* Opt-in, but never quiet. */

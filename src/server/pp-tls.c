@@ -56,6 +56,7 @@ pp_peer_unref (PpPeer *peer)
   g_free (peer->mac);
   g_free (peer->tls_version);
   g_free (peer->cipher);
+  g_strfreev (peer->chain);
   g_free (peer);
 }
 
@@ -604,6 +605,14 @@ pp_tls_verify_peer (PpTlsContext *ctx, const gnutls_datum_t *der, unsigned n_der
               _("Issue the phone a certificate with the Client Authentication purpose."));
       goto out;
     }
+  {
+    GPtrArray *subjects = g_ptr_array_new ();
+    for (unsigned i = 0; i < len; i++)
+      g_ptr_array_add (subjects, crt_dn (chain[i], FALSE));
+    g_ptr_array_add (subjects, NULL);
+    g_strfreev (peer->chain);
+    peer->chain = (char **) g_ptr_array_free (subjects, FALSE);
+  }
   ok = TRUE;
 
 out:

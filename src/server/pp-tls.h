@@ -30,6 +30,7 @@ typedef struct {
   gboolean resumed;
   gboolean expired_accepted; /* accepted under https.accept-expired-polycom */
   guint    chain_length;  /* certificates the phone sent */
+  char   **chain;         /* subjects of the verified chain, phone first, anchor last */
 } PpPeer;
 
 PpPeer *pp_peer_new (const char *site, GSocketAddress *remote);

@@ -37,6 +37,8 @@ grep '"type":"request"' "$work/events" | grep '"site":"https"' | grep '"mac":"00
   | grep '"subject":"CN=0004f2000002,O=Polycom Inc."' | grep '"model":"VVX_400"' | grep '"firmware":"6.4.3.1234"' \
   | grep -q '"tls_version":"TLS1.3"'
 ok $? "request events carry MAC and subject from the certificate, model/firmware, TLS version"
+grep '"type":"handshake","result":"accepted"' "$work/events" | grep -q '"chain":\["CN=0004f2000001,O=Polycom Inc.","CN=Look-alike Polycom Equipment Issuing CA 1,O=Look-alike Polycom Inc.","CN=Look-alike Polycom Equipment Policy CA,O=Look-alike Polycom Inc.","CN=Look-alike Polycom Root CA,O=Look-alike Polycom Inc."\]'
+ok $? "accepted handshakes carry the verified chain, completed from the store up to the root"
 grep -q 'CN=0004f2000001,O=Polycom Inc." TLS1.3 TLS_AES_[0-9A-Z_]* HEAD /0004f2000001-app.log' "$site/logs/access.log"
 ok $? "access log lines carry subject, TLS version and cipher"
 
