@@ -102,7 +102,7 @@ pp_engine_header (PpEngineGen *gen, const char *what, const char *start_hint)
     g_string_append_printf (s, "# Deploy root: %s (every site path below is absolute).\n", gen->options->deploy_root);
   else
     g_string_append (s, "# Deploy root: the folder the bundle was extracted to. Paths are relative to it\n"
-                        "# (after importing the keys: see engines/README.md).\n");
+                        "# (the server key must first come out of its PKCS#12 file: see README.md).\n");
   if (start_hint)
     g_string_append_printf (s, "# Start: %s\n", start_hint);
   g_string_append (s, "#\n");

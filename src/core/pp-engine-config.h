@@ -60,7 +60,7 @@ gboolean   pp_engine_config_write (GPtrArray   *files,
  * for a request path: ^/(?:[^/]*-boot\.log|[^/]*-app\.log)$ */
 char      *pp_engine_patterns_to_regex (const char * const *patterns);
 
-/* README.md of a bundle's engines/ folder: how to start each engine, and
+/* README.md at the top of a bundle: how to start each engine, and
  * how to run several nodes behind a load balancer with shared boot files. */
 char      *pp_engine_readme (PpSite *site, gboolean have_apache, gboolean have_nginx);
 

@@ -1,4 +1,4 @@
-/* engines/README.md of a bundle: deployment on other engines and nodes. */
+/* README.md at the top of a bundle: deployment on other engines and nodes. */
 #include "config.h"
 #include "pp-engine-config.h"
 
