@@ -51,7 +51,7 @@ def main():
     ratios = []
     for mode, scen in keys:
         key, unit = MAIN.get(scen, ("phones_per_s", "phones/s"))
-        mains = {}
+        mains, cpus = {}, {}
         for server in SERVERS:
             rows = runs.get((mode, scen, server))
             if not rows:
@@ -64,19 +64,25 @@ def main():
             gen = sum(float(r["gen_cpu_s"]) for r in rows)
             errors = sum(int(r["errors"]) for r in rows)
             rss = max(int(r["rss_kb"]) for r in rows) / 1024
+            cpus[server] = cpu / ok if ok else None
             print(f"| {mode} | {scen} | {server} | {len(rows)} | {mains[server]:.1f} {unit} "
                   f"| {min(vals):.1f}–{max(vals):.1f} | {fmt(med(rows, 'p50_ms'))} "
                   f"| {fmt(med(rows, 'p99_ms'))} | {fmt(1000 * cpu / ok if ok else None, 2)} "
                   f"| {fmt(100 * cpu / wall if wall else None, 0)} "
                   f"| {fmt(100 * gen / wall if wall else None, 0)} | {errors} | {rss:.1f} |")
-        ratios.append((mode, scen, unit, mains))
+        ratios.append((mode, scen, unit, mains, cpus))
     print()
-    print("| mode | scenario | phoneprovd / nginx | phoneprovd / Apache |")
-    print("|---|---|---|---|")
-    for mode, scen, unit, mains in ratios:
+    # Throughput ratios, and the same comparison by server CPU per phone
+    # (their CPU over ours: above 1× means phoneprovd needs less CPU).
+    print("| mode | scenario | phoneprovd / nginx | phoneprovd / Apache "
+          "| by CPU per phone: nginx / phoneprovd | Apache / phoneprovd |")
+    print("|---|---|---|---|---|---|")
+    for mode, scen, unit, mains, cpus in ratios:
         p = mains.get("phoneprovd")
+        pc = cpus.get("phoneprovd")
         print(f"| {mode} | {scen} ({unit}) | {ratio(p, mains.get('nginx'))} "
-              f"| {ratio(p, mains.get('apache'))} |")
+              f"| {ratio(p, mains.get('apache'))} | {ratio(cpus.get('nginx'), pc)} "
+              f"| {ratio(cpus.get('apache'), pc)} |")
 
 
 if __name__ == "__main__":

@@ -54,7 +54,8 @@ profile () {
   wait_up "$port"
   "$build/tests/bench/pp-bench" --url "https://127.0.0.1:$port" --cacert "$pki/site/ca.crt" \
     --devices "$devices" --phones "$phones" --concurrency 10 --timeout 300 $resume | tee "$out/$name.bench"
-  kill -QUIT "$pid" 2>/dev/null || kill "$pid"
+  kill -TERM "$pid" 2>/dev/null || true
+  for _ in $(seq 120); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
   wait "$pid" 2>/dev/null || true
   pid=""
   local f conns total
