@@ -277,7 +277,7 @@ add_engines (Export *ex)
           add_data (ex, path, g_bytes_ref (f->data), 0644);
         }
     }
-  readme = pp_engine_readme (ex->site, have[0], have[1]);
+  readme = pp_engine_readme (ex->site, have[0], have[1], ex->passphrase != NULL);
   add_data (ex, "README.md", g_bytes_new_take (readme, strlen (readme)), 0644);
 }
 

@@ -62,6 +62,6 @@ char      *pp_engine_patterns_to_regex (const char * const *patterns);
 
 /* README.md at the top of a bundle: how to start each engine, and
  * how to run several nodes behind a load balancer with shared boot files. */
-char      *pp_engine_readme (PpSite *site, gboolean have_apache, gboolean have_nginx);
+char      *pp_engine_readme (PpSite *site, gboolean have_apache, gboolean have_nginx, gboolean with_keys);
 
 G_END_DECLS

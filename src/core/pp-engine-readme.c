@@ -4,7 +4,7 @@
 
 
 char *
-pp_engine_readme (PpSite *site, gboolean have_apache, gboolean have_nginx)
+pp_engine_readme (PpSite *site, gboolean have_apache, gboolean have_nginx, gboolean with_keys)
 {
   g_autofree char *name = pp_site_get (site, "site.name");
   g_autofree char *http_port = pp_site_get (site, "http.port");
@@ -12,6 +12,12 @@ pp_engine_readme (PpSite *site, gboolean have_apache, gboolean have_nginx)
   GString *s = g_string_new (NULL);
 
   g_string_append_printf (s, "# Deploying “%s” on Apache, nginx or several nodes\n\n", name);
+  if (!with_keys)
+    g_string_append (s,
+      "**This bundle carries no private keys** (it was exported without them).\n"
+      "Before an engine or phoneprovd can serve HTTPS, put the server key on\n"
+      "each node as pki/server/server.key (mode 0600), or export again with a\n"
+      "passphrase.\n\n");
   g_string_append (s,
     "This bundle holds a phoneprov site (site.conf, boot/, pki/, auth/) and\n"
     "generated configurations for Apache httpd 2.4 (both sites) and nginx (the\n"
@@ -36,9 +42,10 @@ pp_engine_readme (PpSite *site, gboolean have_apache, gboolean have_nginx)
     "    apache2 -d ROOT -f engines/apache/httpd.conf -DFOREGROUND\n"
     "    nginx -p ROOT/ -c engines/nginx/nginx.conf -g 'daemon off;'\n\n"
     "The engines write pid files to run/ and logs to logs/; create both folders.\n"
-    "Started as root, Apache switches to the account in its User line and nginx\n"
-    "workers to `nobody`: that account must be able to read the site and write\n"
-    "the boot folder (phones upload logs and settings with PUT).\n\n");
+    "Started as root, Apache switches to the account of its User/Group lines\n"
+    "(commented out in httpd.conf: set them) and nginx workers to `nobody`:\n"
+    "that account must be able to read the site and write the boot folder\n"
+    "(phones upload logs and settings with PUT).\n\n");
   if (!have_apache || !have_nginx)
     g_string_append (s,
       "Some engine configurations are missing from this bundle because the site\n"
