@@ -4,6 +4,7 @@
 #include "pp-tls-private.h"
 #include "pp-error.h"
 #include "pp-fileutil.h"
+#include "pp-trust.h"
 
 #include <glib/gi18n-lib.h>
 #include <gnutls/gnutls.h>
@@ -14,9 +15,6 @@
 #define MAX_PEM_BYTES (4 * 1024 * 1024)
 #define MAX_CHAIN 8
 
-/* SHA-256 of the genuine Polycom Root CA (DESIGN.md §6). */
-static const char polycom_root_sha256[] =
-  "5A9A1F57090208B9ACDA4F2395101539" "77AEA2108979150174D431EFF06601EBE";
 
 
 PpPeer *
@@ -400,20 +398,6 @@ pp_tls_context_new (const PpTlsSettings *settings, GError **error)
 /* ---- client-certificate policy -------------------------------------------- */
 
 static char *
-crt_sha256_hex (gnutls_x509_crt_t crt)
-{
-  guint8 digest[32];
-  size_t size = sizeof digest;
-  GString *s = g_string_new (NULL);
-
-  if (gnutls_x509_crt_get_fingerprint (crt, GNUTLS_DIG_SHA256, digest, &size) < 0)
-    return g_string_free (s, FALSE);
-  for (size_t i = 0; i < size; i++)
-    g_string_append_printf (s, "%02X", digest[i]);
-  return g_string_free (s, FALSE);
-}
-
-static char *
 crt_mac (gnutls_x509_crt_t crt)
 {
   char cn[256];
@@ -451,6 +435,29 @@ crt_allows_client_auth (gnutls_x509_crt_t crt)
     }
 }
 
+
+/* A CA in the store carries the name @crt gives as its issuer (whether or
+ * not it signed it). */
+static gboolean
+store_has_name (PpTlsContext *ctx, gnutls_x509_crt_t crt)
+{
+  gnutls_datum_t issuer = { NULL, 0 };
+  gboolean found = FALSE;
+
+  if (gnutls_x509_crt_get_raw_issuer_dn (crt, &issuer) < 0)
+    return FALSE;
+  for (guint i = 0; i < ctx->store->len && !found; i++)
+    {
+      gnutls_datum_t subject = { NULL, 0 };
+      if (gnutls_x509_crt_get_raw_dn (ctx->store->pdata[i], &subject) >= 0)
+        {
+          found = subject.size == issuer.size && memcmp (subject.data, issuer.data, issuer.size) == 0;
+          gnutls_free (subject.data);
+        }
+    }
+  gnutls_free (issuer.data);
+  return found;
+}
 
 static gboolean
 refuse (PpTlsRefusal *r, char *reason, const char *remedy)
@@ -543,11 +550,13 @@ pp_tls_verify_peer (PpTlsContext *ctx, const gnutls_datum_t *der, unsigned n_der
     {
       /* Only the genuine Polycom hierarchy earns this exception, and only
        * the device certificate may be out of date. */
-      g_autofree char *root_fp = crt_sha256_hex (chain[len - 1]);
+      const char *root_name = NULL;
       gboolean cas_current = TRUE;
       for (unsigned i = 1; i < len; i++)
         cas_current = cas_current && gnutls_x509_crt_get_expiration_time (chain[i]) > time (NULL);
-      if (g_str_equal (root_fp, polycom_root_sha256) && cas_current)
+      /* The pinned fingerprints live with the trust store (pp-trust.c). */
+      if (pp_polycom_check (chain[len - 1], &root_name) == PP_POLYCOM_GENUINE
+          && g_strcmp0 (root_name, "Polycom Root CA") == 0 && cas_current)
         {
           unsigned relaxed = 0;
           gnutls_x509_trust_list_verify_crt2 (ctx->trust, chain, len, NULL, 0,
@@ -568,6 +577,12 @@ pp_tls_verify_peer (PpTlsContext *ctx, const gnutls_datum_t *der, unsigned n_der
         refuse (r, g_strdup_printf (_("The phone's certificate “%s” has been revoked (it is listed in a CRL "
                                       "in the trust store)."), peer->subject),
                 _("Issue the phone a new certificate, or remove the revocation if it was a mistake."));
+      else if ((status & GNUTLS_CERT_SIGNER_NOT_FOUND) && store_has_name (ctx, leaf))
+        refuse (r, g_strdup_printf (_("The phone's certificate “%s” names “%s” as its issuer, but the CA of that "
+                                      "name in the trust store did not sign it: a forged or foreign certificate."),
+                                    peer->subject, peer->issuer),
+                _("Do not trust this device. If it is genuinely yours, its vendor CA differs from the one "
+                  "imported; import the right CA."));
       else if (status & (GNUTLS_CERT_SIGNER_NOT_FOUND | GNUTLS_CERT_SIGNER_NOT_CA))
         refuse (r, g_strdup_printf (_("The phone's certificate “%s” was issued by “%s”, which is not in the "
                                       "trust store."), peer->subject, peer->issuer),

@@ -76,6 +76,37 @@ ok $([ "$code" = 200 ]; echo $?) "with https.check-crl=false the CRL is not cons
 ctl set https.check-crl=true
 ctl server reload >/dev/null
 
+# With the genuine Polycom CAs in the store (when the shared fixtures are
+# there), an expired device certificate from an impostor CA that copies the
+# Issuing CA's name is refused even with accept-expired-polycom on.
+fixtures=${PHONEPROV_SHARED:-}/fixtures/polycom-pki
+if [ -f "$fixtures/polycom-root-ca.pem" ] && [ -f "$fixtures/polycom-equipment-issuing-ca-1.pem" ]; then
+  cp "$fixtures/polycom-root-ca.pem" "$fixtures/polycom-equipment-policy-ca.pem" \
+     "$fixtures/polycom-equipment-issuing-ca-1.pem" "$site/pki/trust/"
+  certtool --generate-privkey --key-type=rsa --bits=2048 --outfile "$work/fake-ca.key" 2>/dev/null
+  printf 'cn = "Polycom Equipment Issuing CA 1"\nca\ncert_signing_key\nexpiration_days = 365\n' > "$work/fake-ca.tmpl"
+  certtool --generate-self-signed --load-privkey "$work/fake-ca.key" --template "$work/fake-ca.tmpl" \
+    --outfile "$work/fake-ca.crt" 2>/dev/null
+  printf 'cn = "0004f2abcdef"\norganization = "Polycom Inc."\ntls_www_client\nsigning_key\nactivation_date = "2020-01-01 00:00:00"\nexpiration_date = "2021-01-01 00:00:00"\n' > "$work/fake-dev.tmpl"
+  certtool --generate-certificate --load-privkey "$pki/phone1.key" --load-ca-certificate "$work/fake-ca.crt" \
+    --load-ca-privkey "$work/fake-ca.key" --template "$work/fake-dev.tmpl" --outfile "$work/fake-dev.crt" 2>/dev/null
+  ctl set https.accept-expired-polycom=true
+  ctl server reload >/dev/null
+  ctl server status --json | grep -q '"trust_anchors" : 2'
+  ok $? "the genuine Polycom Root CA loads as a second anchor"
+  code=$(curl -s -m 30 --cacert "$ca" --cert "$work/fake-dev.crt" --key "$pki/phone1.key" -o /dev/null -w '%{http_code}' "$u/sip.cfg")
+  ok $([ "$code" = 000 ]; echo $?) "an expired certificate from an impostor 'Polycom Equipment Issuing CA 1' is refused ($code)"
+  events | grep '"result":"refused"' | grep '0004f2abcdef' | grep -q 'did not sign it: a forged or foreign certificate'
+  ok $? "… and the reason says the genuine CA of that name did not sign it"
+  rm "$site/pki/trust/polycom-"*.pem
+  ctl set https.accept-expired-polycom=false
+  ctl server reload >/dev/null
+else
+  skip "genuine Polycom CA fixtures not present"
+  skip "genuine Polycom CA fixtures not present"
+  skip "genuine Polycom CA fixtures not present"
+fi
+
 # Other real peers.
 printf 'GET /sip.cfg HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n' > "$work/req"
 openssl s_client -connect "127.0.0.1:$port" -CAfile "$ca" -cert "$pki/phone1.crt" -key "$pki/phone1.key" \
