@@ -4,6 +4,7 @@
 
 #include <glib/gi18n.h>
 #include <locale.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -66,6 +67,9 @@ main (int argc, char **argv)
   const PpCliCommand *cmd;
   int words = 0, status;
 
+  /* Under a file-size limit a write fails with EFBIG and the command
+   * reports it, instead of dying half-way through (SIGXFSZ). */
+  signal (SIGXFSZ, SIG_IGN);
   setlocale (LC_ALL, "");
   bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
@@ -103,17 +107,20 @@ main (int argc, char **argv)
       return PP_CLI_USAGE;
     }
   {
-    /* argv for the command: its name as argv[0], then its options. */
-    g_autoptr(GPtrArray) cargv = g_ptr_array_new_with_free_func (g_free);
-    char **v;
+    /* argv for the command: its name as argv[0], then its options.
+     * GOption removes the options it parses from the vector it is given,
+     * so the strings are owned by a second array and freed from there. */
+    g_autoptr(GPtrArray) owned = g_ptr_array_new_with_free_func (g_free);
+    g_autoptr(GPtrArray) cargv = g_ptr_array_new ();
     int c;
-    g_ptr_array_add (cargv, g_strdup (cmd->name));
+    g_ptr_array_add (owned, g_strdup (cmd->name));
     for (guint i = (guint) words; i < rest->len; i++)
-      g_ptr_array_add (cargv, g_strdup (rest->pdata[i]));
+      g_ptr_array_add (owned, g_strdup (rest->pdata[i]));
+    for (guint i = 0; i < owned->len; i++)
+      g_ptr_array_add (cargv, owned->pdata[i]);
     g_ptr_array_add (cargv, NULL);
     c = (int) cargv->len - 1;
-    v = (char **) cargv->pdata;
-    status = cmd->func (&ctx, c, v);
+    status = cmd->func (&ctx, c, (char **) cargv->pdata);
   }
   g_free (ctx.site_dir);
   return status;
