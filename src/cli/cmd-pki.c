@@ -3,6 +3,7 @@
 #include "pp-cli.h"
 #include "pp-error.h"
 #include "pp-fileutil.h"
+#include "pp-cert-details.h"
 #include "pp-pki.h"
 
 #include <glib/gi18n.h>
@@ -378,6 +379,59 @@ cmd_export (PpCliContext *ctx, int argc, char **argv)
 }
 
 static int
+cmd_cert_show (PpCliContext *ctx, int argc, char **argv)
+{
+  gboolean json = FALSE;
+  g_autofree char *pass_file = NULL;
+  const GOptionEntry entries[] = {
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print JSON instead of text"), NULL },
+    PASSPHRASE_ENTRY (pass_file),
+    { NULL }
+  };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PpCertDetails) details = NULL;
+  g_autoptr(PpImport) imp = NULL;
+  g_autofree char *data = NULL, *pass = NULL;
+  gsize len = 0;
+
+  if (!pp_cli_parse (&argc, &argv, entries, "FILE", _("Show a certificate or certificate request.")))
+    return PP_CLI_USAGE;
+  if (argc != 2)
+    return pp_cli_usage (_("cert show needs exactly one FILE."));
+  if (!pp_file_read (argv[1], 4 * 1024 * 1024, &data, &len, &error))
+    return pp_cli_fail (error);
+  pass = pp_cli_read_passphrase (pass_file, &error);
+  if (error)
+    return pp_cli_fail (error);
+  /* Through the importer, so a PKCS #12 file shows its certificate too. */
+  imp = pp_import_data (data, len, pass, &error);
+  if (imp == NULL)
+    return pp_cli_fail (error);
+  if (imp->certs->len > 0)
+    details = pp_cert_details_new_from_crt (imp->certs->pdata[0]);
+  else if (imp->csr)
+    details = pp_cert_details_new_from_crq (imp->csr);
+  else
+    return pp_cli_fail_msg (_("The file holds no certificate or certificate request to show."));
+  if (json || ctx->json)
+    {
+      g_autoptr(JsonNode) node = pp_cert_details_to_json (details);
+      g_autoptr(JsonGenerator) gen = json_generator_new ();
+      g_autofree char *text = NULL;
+      json_generator_set_pretty (gen, TRUE);
+      json_generator_set_root (gen, node);
+      text = json_generator_to_data (gen, NULL);
+      printf ("%s\n", text);
+    }
+  else
+    {
+      g_autofree char *text = pp_cert_details_to_text (details);
+      fputs (text, stdout);
+    }
+  return PP_CLI_OK;
+}
+
+static int
 cmd_cert_import (PpCliContext *ctx, int argc, char **argv)
 {
   g_autofree char *pass_file = NULL;
@@ -413,6 +467,7 @@ const PpCliCommand pp_cli_pki_commands[] = {
   { "ca sign", "[--csr FILE] [--template T]", N_("Issue a certificate (no --csr: sign and install the server request)"), cmd_ca_sign },
   { "ca list", "[--json]", N_("List certificates the CA issued"), cmd_ca_list },
   { "csr new", "--cn FQDN [--dns N] [--ip A] …", N_("Create the server key and request"), cmd_csr_new },
+  { "cert show", "FILE [--json]", N_("Show a certificate or request (PEM, DER, PKCS #7, PKCS #12)"), cmd_cert_show },
   { "cert import", "FILE [--passphrase-file F]", N_("Import a server key and certificate (PFX/PKCS #12, PEM)"), cmd_cert_import },
   { "crl", "[--revoke SERIAL]", N_("Revoke a certificate, regenerate the CRL"), cmd_crl },
   { "export", "ca|server|chain|csr|crl|key [-f F]", N_("Export PEM, DER, PKCS #7 or PKCS #12"), cmd_export },

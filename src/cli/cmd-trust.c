@@ -47,41 +47,6 @@ print_json (JsonNode *node)
   printf ("%s\n", text);
 }
 
-static int
-cmd_cert_show (PpCliContext *ctx, int argc, char **argv)
-{
-  gboolean json = FALSE;
-  const GOptionEntry entries[] = {
-    { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print JSON instead of text"), NULL },
-    { NULL }
-  };
-  g_autoptr(GError) error = NULL;
-  g_autoptr(PpCertDetails) details = NULL;
-  g_autofree char *data = NULL;
-  gsize len = 0;
-
-  if (!pp_cli_parse (&argc, &argv, entries, "FILE", _("Show a certificate or certificate request.")))
-    return PP_CLI_USAGE;
-  if (argc != 2)
-    return pp_cli_usage (_("cert show needs exactly one FILE."));
-  if (!pp_file_read (argv[1], MAX_CERT_FILE, &data, &len, &error))
-    return pp_cli_fail (error);
-  details = pp_cert_details_new_from_data (data, len, &error);
-  if (details == NULL)
-    return pp_cli_fail (error);
-  if (json || ctx->json)
-    {
-      g_autoptr(JsonNode) node = pp_cert_details_to_json (details);
-      print_json (node);
-    }
-  else
-    {
-      g_autofree char *text = pp_cert_details_to_text (details);
-      fputs (text, stdout);
-    }
-  return PP_CLI_OK;
-}
-
 static const char *
 kind_name (PpTrustKind kind)
 {
@@ -240,7 +205,6 @@ cmd_trust_remove (PpCliContext *ctx, int argc, char **argv)
 
 const PpCliCommand pp_cli_trust_commands[] = {
   { "cert install", "FILE", N_("Install the server certificate for the pending request"), cmd_cert_install },
-  { "cert show", "FILE [--json]", N_("Show a certificate or request"), cmd_cert_show },
   { "trust add", "FILE…", N_("Trust CA certificates for phone certificates"), cmd_trust_add },
   { "trust list", "[--json]", N_("List the phone trust store"), cmd_trust_list },
   { "trust remove", "FILE|SHA256", N_("Remove from the phone trust store"), cmd_trust_remove },

@@ -112,14 +112,21 @@ check_header (Import *im, struct archive_entry *e, const PpBundleMember **out, G
   if (type == AE_IFDIR && (g_strcmp0 (path, ".") == 0 || g_strcmp0 (path, "") == 0))
     return TRUE;
   if (path == NULL || !pp_bundle_path_is_safe (path))
-    return refuse (error, PP_ERROR_INVALID,
-                   _("The bundle contains the entry “%s”, whose path is absolute, contains “..” or odd "
-                     "characters and would write outside the site. The bundle is hostile or broken."),
-                   archive_entry_pathname (e) ? archive_entry_pathname (e) : "");
+    {
+      /* Not UTF-8 is one of the reasons: keep the message UTF-8. */
+      g_autofree char *shown = g_utf8_make_valid (archive_entry_pathname (e) ? archive_entry_pathname (e) : "", -1);
+      return refuse (error, PP_ERROR_INVALID,
+                     _("The bundle contains the entry “%s”, whose path is absolute, contains “..” or odd "
+                       "characters and would write outside the site. The bundle is hostile or broken."),
+                     shown);
+    }
   if (archive_entry_hardlink (e) != NULL)
-    return refuse (error, PP_ERROR_INVALID,
-                   _("The bundle contains “%s” as a hard link to “%s”. Bundles hold only plain files."),
-                   path, archive_entry_hardlink (e));
+    {
+      g_autofree char *shown = g_utf8_make_valid (archive_entry_hardlink (e), -1);
+      return refuse (error, PP_ERROR_INVALID,
+                     _("The bundle contains “%s” as a hard link to “%s”. Bundles hold only plain files."),
+                     path, shown);
+    }
   if (type == AE_IFDIR)
     return TRUE;
   if (type != AE_IFREG)

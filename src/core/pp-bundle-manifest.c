@@ -168,7 +168,8 @@ pp_bundle_manifest_parse (const char *data, gsize len, GError **error)
     return corrupt (error, _("it is too large"));
   if (!json_parser_load_from_data (parser, data, (gssize) len, &local))
     return corrupt (error, local->message);
-  if (!JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+  /* An empty document parses, with no root node at all. */
+  if (json_parser_get_root (parser) == NULL || !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
     return corrupt (error, _("it is not a JSON object"));
   obj = json_node_get_object (json_parser_get_root (parser));
   if (g_strcmp0 (json_object_get_string_member_with_default (obj, "format", ""), PP_BUNDLE_FORMAT) != 0)

@@ -10,6 +10,7 @@
 #include <glib/gi18n.h>
 #include <glib-unix.h>
 #include <locale.h>
+#include <signal.h>
 #include <stdio.h>
 
 static gboolean
@@ -121,6 +122,9 @@ main (int argc, char **argv)
   g_autoptr(GOptionContext) oc = NULL;
   g_autoptr(GError) error = NULL;
 
+  /* A file-size limit (systemd LimitFSIZE=, ulimit -f) must fail one
+   * upload with EFBIG, not kill the daemon and every phone's transfer. */
+  signal (SIGXFSZ, SIG_IGN);
   setlocale (LC_ALL, "");
   bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");

@@ -5,6 +5,11 @@
 #include "pp-error.h"
 #include "pp-cert-io.h"
 #include "pp-cert-details.h"
+#include "pp-bundle.h"
+#include "pp-bundle-manifest.h"
+
+#include <archive.h>
+#include <archive_entry.h>
 
 #include <gnutls/abstract.h>
 
@@ -186,6 +191,66 @@ test_details_hostile_names (void)
   gnutls_x509_crt_deinit (crt);
 }
 
+/* fuzz-bundle-manifest: an empty manifest.json parsed to no root node and
+ * JSON_NODE_HOLDS_OBJECT (NULL) raised a Json-CRITICAL. */
+static void
+test_bundle_manifest_empty (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PpBundleManifest) m = pp_bundle_manifest_parse ("", 0, &error);
+
+  g_assert_null (m);
+  g_assert_error (error, PP_ERROR, PP_ERROR_CORRUPT);
+}
+
+/* fuzz-bundle-import: a member name that is not UTF-8 (refused as unsafe)
+ * was copied into the error message byte for byte. */
+static void
+test_bundle_import_name_not_utf8 (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("pp-hostile-XXXXXX", NULL);
+  g_autofree char *file = g_build_filename (dir, "b.tar.gz", NULL);
+  g_autofree char *target = g_build_filename (dir, "site", NULL);
+  g_autoptr(PpBundleManifest) m = pp_bundle_manifest_new ("x", FALSE);
+  g_autofree char *json = NULL;
+  PpBundleImportOptions opts = { .without_keys = TRUE };
+  g_autoptr(PpBundleImportResult) res = NULL;
+  struct archive *a = archive_write_new ();
+  struct archive_entry *e;
+  gsize len = 0;
+
+  json = pp_bundle_manifest_to_json (m, &len);
+  archive_write_add_filter_gzip (a);
+  archive_write_set_format_pax_restricted (a);
+  g_assert_cmpint (archive_write_open_filename (a, file), ==, ARCHIVE_OK);
+  e = archive_entry_new ();
+  archive_entry_set_pathname (e, PP_BUNDLE_MANIFEST_NAME);
+  archive_entry_set_filetype (e, AE_IFREG);
+  archive_entry_set_perm (e, 0644);
+  archive_entry_set_size (e, (la_int64_t) len);
+  archive_write_header (a, e);
+  archive_write_data (a, json, len);
+  archive_entry_clear (e);
+  archive_entry_set_pathname (e, "boot\xc7\x9a\x89\x96l");
+  archive_entry_set_filetype (e, AE_IFREG);
+  archive_entry_set_perm (e, 0644);
+  archive_entry_set_size (e, 1);
+  archive_write_header (a, e);
+  archive_write_data (a, "x", 1);
+  archive_entry_free (e);
+  archive_write_close (a);
+  archive_write_free (a);
+
+  res = pp_bundle_import (file, target, &opts, NULL, NULL, NULL, &error);
+  g_assert_null (res);
+  g_assert_nonnull (error);
+  g_assert_true (g_utf8_validate (error->message, -1, NULL));
+  g_assert_false (g_file_test (target, G_FILE_TEST_EXISTS));
+  g_unlink (file);
+  g_rmdir (dir);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -195,5 +260,7 @@ main (int argc, char **argv)
   g_test_add_func ("/hostile/core/cert-cn-embedded-nul", test_cert_cn_embedded_nul);
   g_test_add_func ("/hostile/core/pem-label-message-utf8", test_pem_label_message_utf8);
   g_test_add_func ("/hostile/core/details-hostile-names", test_details_hostile_names);
+  g_test_add_func ("/hostile/core/bundle-manifest-empty", test_bundle_manifest_empty);
+  g_test_add_func ("/hostile/core/bundle-import-name-not-utf8", test_bundle_import_name_not_utf8);
   return g_test_run ();
 }

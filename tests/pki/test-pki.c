@@ -280,6 +280,11 @@ test_pkcs12 (Fx *fx, gconstpointer user_data)
       g_clear_error (&error);
     }
   g_assert_cmpint (run (NULL, NULL, "certtool", "--p12-info", "--inder", "--infile", modern, "--password", "p12 secret", NULL), ==, 0);
+  {
+    g_autofree char *o2 = NULL;
+    g_assert_cmpint (ctl (fx, &o2, NULL, "cert", "show", modern, "--passphrase-file", pw, NULL), ==, 0);
+    assert_contains (o2, "prov.example.com");
+  }
 
   CTL_OK (fx, "export", "ca", "--format", "der", "-o", der);
   g_assert_cmpint (run (&out, NULL, "openssl", "x509", "-inform", "DER", "-in", der, "-noout", "-subject", NULL), ==, 0);
