@@ -15,6 +15,7 @@ seconds=${2:-30}
 [ $# -ge 2 ] && shift 2 || shift $#
 src=$(cd "$(dirname "$0")" && pwd)
 artifacts=${FUZZ_ARTIFACTS:-$(mktemp -d "${TMPDIR:-/tmp}/pp-fuzz-artifacts.XXXXXX")}
+mkdir -p "$artifacts"
 scratch=$(mktemp -d "${TMPDIR:-/tmp}/pp-fuzz-corpus.XXXXXX")
 trap 'rm -rf "$scratch"' EXIT INT TERM
 
