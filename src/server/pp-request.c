@@ -193,6 +193,9 @@ on_got_headers (SoupServerMessage *msg, gpointer user_data)
    * so; clients that miss it reuse the dead connection and fail. */
   if (soup_message_headers_header_contains (req, "Connection", "close"))
     soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Connection", "close");
+  /* No request body is ever needed in memory: uploads stream to disk, and
+   * refused ones (401/403/413 without Expect) are read and dropped. */
+  soup_message_body_set_accumulate (soup_server_message_get_request_body (msg), FALSE);
   clear_deadline (st);
   if (enc == SOUP_ENCODING_CHUNKED
       || (enc == SOUP_ENCODING_CONTENT_LENGTH && soup_message_headers_get_content_length (req) > 0))
@@ -311,8 +314,6 @@ early_handler (SoupServer *soup, SoupServerMessage *msg, const char *path, GHash
                 _("Check that phoneprovd may write to the boot directory and that the disk is not full."));
         return;
       }
-    /* Stream the body to the temporary file instead of buffering it. */
-    soup_message_body_set_accumulate (soup_server_message_get_request_body (msg), FALSE);
   }
 }
 

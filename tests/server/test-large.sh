@@ -44,6 +44,19 @@ ok $([ -n "$before" ] && [ -n "$after" ] && [ "$before" -gt 0 ]; echo $?) "the d
 ok $([ $((after_ranges - before)) -lt 8192 ]; echo $?) "Range requests keep memory flat (+$((after_ranges - before)) kB)"
 ok $([ $((after - before)) -lt 16384 ]; echo $?) "full downloads do not copy the file into memory (+$((after - before)) kB)"
 
+# A refused 50 MB upload without "Expect: 100-continue" is read and dropped,
+# never buffered.
+before=$(rss_anon)
+code=$(ccurl -H 'Expect:' -T "$site/boot/firmware.sip.ld" -o /dev/null -w '%{http_code}' "$u/sip.cfg")
+after=$(rss_anon)
+ok $([ "$code" = 403 ] && [ $((after - before)) -lt 8192 ]; echo $?) \
+  "a refused 50 MB PUT without Expect costs no memory ($code, +$((after - before)) kB)"
+before=$(rss_anon)
+code=$(ccurl -H 'Expect:' -T "$site/boot/firmware.sip.ld" -o /dev/null -w '%{http_code}' "$u/0004f2000001-app.log")
+after=$(rss_anon)
+ok $([ "$code" = 413 ] && [ $((after - before)) -lt 8192 ]; echo $?) \
+  "an oversized 50 MB upload without Expect gets 413 and costs no memory ($code, +$((after - before)) kB)"
+
 # Reload in the middle of a slow download.
 ccurl --limit-rate 15M -o "$work/slow" "$u/firmware.sip.ld" &
 slow=$!
