@@ -52,7 +52,10 @@ cmd_bundle_export (PpCliContext *ctx, int argc, char **argv)
     return pp_cli_fail (error);
   for (guint i = 0; r->skipped && r->skipped[i]; i++)
     printf (_("Note: %s\n"), r->skipped[i]);
-  printf (_("Bundle written to %s: %u files, %" G_GUINT64_FORMAT " bytes, %u private keys as PKCS#12.\n"),
+  printf (g_dngettext (GETTEXT_PACKAGE,
+                       "Bundle written to %s: %u files, %" G_GUINT64_FORMAT " bytes, %u private key as PKCS#12.\n",
+                       "Bundle written to %s: %u files, %" G_GUINT64_FORMAT " bytes, %u private keys as PKCS#12.\n",
+                       r->n_keys),
           argv[1], r->n_members, r->n_bytes, r->n_keys);
   return PP_CLI_OK;
 }
@@ -90,10 +93,14 @@ cmd_bundle_import (PpCliContext *ctx, int argc, char **argv)
   r = pp_bundle_import (argv[1], ctx->site_dir, &opts, NULL, NULL, NULL, &error);
   if (r == NULL)
     return pp_cli_fail (error);
-  printf (_("Imported “%s” (exported %s by phoneprov %s) into %s: %u files, %u private keys.\n"),
+  printf (g_dngettext (GETTEXT_PACKAGE,
+                       "Imported “%s” (exported %s by phoneprov %s) into %s: %u files, %u private key.\n",
+                       "Imported “%s” (exported %s by phoneprov %s) into %s: %u files, %u private keys.\n",
+                       r->n_keys),
           r->site_name, r->created, r->phoneprov_version, r->site_dir, r->n_members, r->n_keys);
   if (r->backup_dir)
-    printf (_("The previous site was kept in %s.\n"), r->backup_dir);
+    printf (_("The previous site was kept in %s. If phoneprovd serves this site, restart it "
+              "(phoneprovctl server stop, then start) so it reads the new one.\n"), r->backup_dir);
   if (r->engines)
     printf (_("Apache/nginx configurations for this place are in %s/engines/.\n"), r->site_dir);
   return PP_CLI_OK;

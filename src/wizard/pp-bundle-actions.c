@@ -176,8 +176,8 @@ on_exported (GObject *source, GAsyncResult *res, gpointer user_data)
       show_result (a, error->message, TRUE);
       return;
     }
-  g_string_printf (text, g_dngettext (GETTEXT_PACKAGE, "Bundle written: %u file, %u private keys as PKCS#12.",
-                                      "Bundle written: %u files, %u private keys as PKCS#12.", r->n_members),
+  g_string_printf (text, g_dngettext (GETTEXT_PACKAGE, "Bundle written: %u files, %u private key as PKCS#12.",
+                                      "Bundle written: %u files, %u private keys as PKCS#12.", r->n_keys),
                    r->n_members, r->n_keys);
   for (guint i = 0; r->skipped && r->skipped[i]; i++)
     g_string_append_printf (text, "\n• %s", r->skipped[i]);
