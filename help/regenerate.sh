@@ -31,6 +31,11 @@ export PHONEPROV_LOCALEDIR="$tmp/locale"
 mkdir -p "$out"
 for lang in $langs; do
   rm -rf "$out/$lang.new"
+  # Start in the C locale: the program picks its language itself from
+  # --locale (GLib decides once, at its first lookup, whether library code
+  # translates at all, and would decide "no" under a C.UTF-8 session before
+  # the German catalog is bound).
+  env -u LANG -u LANGUAGE LC_ALL=C \
   "$src/build-aux/xvfb-run-test.sh" "$build/src/wizard/phoneprov" \
     --screenshots "$out/$lang.new" --locale "$lang" >/dev/null
   rm -rf "$out/$lang"

@@ -36,25 +36,27 @@ message_for (PpExpiryObject object, const char *name, gint64 not_after, gint64 d
 {
   g_autofree char *date = format_date (not_after);
 
+  /* Days are printed with %d (not G_GINT64_FORMAT) so that xgettext sees
+   * the whole message. */
   if (object == PP_EXPIRY_SERVER)
     {
       if (days < 0)
         return g_strdup_printf (_("The server certificate “%s” expired on %s. Phones refuse the HTTPS site until a new one is installed: create a request and issue it on the “Issue and install” step (or phoneprovctl csr new, then ca sign)."),
                                 name, date);
       return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                           "The server certificate “%s” expires on %s, in %" G_GINT64_FORMAT " day. Issue and install a new one before then (“Issue and install” step, or phoneprovctl csr new, then ca sign).",
-                                           "The server certificate “%s” expires on %s, in %" G_GINT64_FORMAT " days. Issue and install a new one before then (“Issue and install” step, or phoneprovctl csr new, then ca sign).",
+                                           "The server certificate “%s” expires on %s, in %d day. Issue and install a new one before then (“Issue and install” step, or phoneprovctl csr new, then ca sign).",
+                                           "The server certificate “%s” expires on %s, in %d days. Issue and install a new one before then (“Issue and install” step, or phoneprovctl csr new, then ca sign).",
                                            (gulong) days),
-                              name, date, days);
+                              name, date, (int) days);
     }
   if (days < 0)
     return g_strdup_printf (_("The certificate authority “%s” that phones trust expired on %s. Phones refuse this server until they trust a new CA: create a new CA, issue a new server certificate and install the new CA on every phone."),
                             name, date);
   return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                       "The certificate authority “%s” that phones trust expires on %s, in %" G_GINT64_FORMAT " day. Create a new CA and install it on every phone before then, or phones will stop trusting this server.",
-                                       "The certificate authority “%s” that phones trust expires on %s, in %" G_GINT64_FORMAT " days. Create a new CA and install it on every phone before then, or phones will stop trusting this server.",
+                                       "The certificate authority “%s” that phones trust expires on %s, in %d day. Create a new CA and install it on every phone before then, or phones will stop trusting this server.",
+                                       "The certificate authority “%s” that phones trust expires on %s, in %d days. Create a new CA and install it on every phone before then, or phones will stop trusting this server.",
                                        (gulong) days),
-                          name, date, days);
+                          name, date, (int) days);
 }
 
 static void

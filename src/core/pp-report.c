@@ -261,9 +261,9 @@ add_cert (GString *s, PpSite *site, const char *title, GBytes *pem, const char *
       if (days < 0)
         exp_text = g_strdup_printf (_("%s (expired)"), date);
       else
-        exp_text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s (in %" G_GINT64_FORMAT " day)",
-                                                 "%s (in %" G_GINT64_FORMAT " days)", (gulong) days),
-                                    date, days);
+        exp_text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s (in %d day)",
+                                                 "%s (in %d days)", (gulong) days),
+                                    date, (int) days);
       cls = days < PP_EXPIRY_WARN_DAYS ? "warn" : NULL;
     }
   if (act)

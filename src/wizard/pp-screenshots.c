@@ -299,6 +299,26 @@ type_ca_values (PpPage *page)
     }
 }
 
+/* PHONEPROV_SCREENSHOTS_DEBUG=1 lists the widgets that force the window
+ * wider than WIDTH (a translation too long for a label that cannot wrap). */
+static void
+report_wide_widgets (GtkWidget *root)
+{
+  g_autoptr(GPtrArray) all = descendants (root, GTK_TYPE_WIDGET);
+
+  for (guint i = 0; i < all->len; i++)
+    {
+      GtkWidget *w = all->pdata[i];
+      int min = 0;
+      if (!gtk_widget_get_visible (w))
+        continue;
+      gtk_widget_get_preferred_width (w, &min, NULL);
+      if (min > 700)
+        g_printerr ("wide: %s %d px “%s”\n", G_OBJECT_TYPE_NAME (w), min,
+                    GTK_IS_LABEL (w) ? gtk_label_get_text (GTK_LABEL (w)) : "");
+    }
+}
+
 /* ---- the demo phone ---------------------------------------------------------- */
 
 static gboolean
@@ -488,6 +508,8 @@ run (Shots *s, GError **error)
   gtk_window_move (GTK_WINDOW (s->window), 0, 0);
   gtk_widget_show (GTK_WIDGET (s->window));
   settle (1000);
+  if (g_getenv ("PHONEPROV_SCREENSHOTS_DEBUG"))
+    report_wide_widgets (GTK_WIDGET (s->window));
   /* Make the visible window exactly WIDTH × HEIGHT. */
   for (int i = 0; i < 3; i++)
     {
