@@ -41,6 +41,7 @@ typedef struct {
   guint64   bytes;
   PpUpload *upload;
   gboolean  uploaded;
+  gboolean  too_large;
   GSource  *deadline;
   guint64   window_bytes;
   Conn     *conn;       /* owned by the remote address object */
@@ -142,8 +143,14 @@ on_got_chunk (SoupServerMessage *msg, GBytes *chunk, gpointer user_data)
   gsize len;
   const void *data = g_bytes_get_data (chunk, &len);
 
-  if (st && st->upload)
-    pp_upload_write (st->upload, data, len);
+  if (st && st->upload && !pp_upload_write (st->upload, data, len) && pp_upload_too_large (st->upload))
+    {
+      /* Over the limit: drop the partial file at once; the rest of the
+       * body is read and discarded, then answered with 413. */
+      st->too_large = TRUE;
+      st->bytes = pp_upload_get_size (st->upload);
+      g_clear_pointer (&st->upload, pp_upload_free);
+    }
   if (st)
     st->window_bytes += len;
 }
@@ -338,10 +345,7 @@ handler (SoupServer *soup, SoupServerMessage *msg, const char *path, GHashTable 
                 : NULL);
       return;
     }
-  if (st->upload == NULL)
-    return;
-  st->bytes = pp_upload_get_size (st->upload);
-  if (pp_upload_too_large (st->upload))
+  if (st->too_large)
     {
       refuse (msg, st, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE,
               g_strdup_printf (_("The upload is larger than the limit of %" G_GUINT64_FORMAT " bytes."),
@@ -349,16 +353,21 @@ handler (SoupServer *soup, SoupServerMessage *msg, const char *path, GHashTable 
               _("Raise boot.upload-max-bytes if uploads this large are expected."));
       return;
     }
+  if (st->upload == NULL)
+    return;
+  st->bytes = pp_upload_get_size (st->upload);
   {
     g_autoptr(GError) error = NULL;
     gboolean created = FALSE;
     if (!pp_upload_commit (st->upload, &created, &error))
       {
+        g_clear_pointer (&st->upload, pp_upload_free);
         refuse (msg, st, SOUP_STATUS_INSUFFICIENT_STORAGE, g_strdup (error->message),
                 _("Check free space and permissions of the boot directory."));
         return;
       }
     st->uploaded = TRUE;
+    g_clear_pointer (&st->upload, pp_upload_free);
     soup_server_message_set_status (msg, created ? SOUP_STATUS_CREATED : SOUP_STATUS_NO_CONTENT, NULL);
   }
 }
