@@ -46,8 +46,8 @@ def main():
     runs = load(sys.argv[1])
     keys = sorted({(m, s) for (m, s, _) in runs}, key=lambda k: (k[1] != "boot", k))
     print("| mode | scenario | server | runs | main (median) | min–max | p50 ms | p99 ms "
-          "| server CPU ms/phone | server CPU % | generator CPU % | errors | peak RSS MB |")
-    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+          "| server CPU ms/phone | server CPU % | generator CPU % | errors | peak anon MB | VmHWM MB |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     ratios = []
     for mode, scen in keys:
         key, unit = MAIN.get(scen, ("phones_per_s", "phones/s"))
@@ -64,12 +64,14 @@ def main():
             gen = sum(float(r["gen_cpu_s"]) for r in rows)
             errors = sum(int(r["errors"]) for r in rows)
             rss = max(int(r["rss_kb"]) for r in rows) / 1024
+            anon = [int(r["anon_kb"]) / 1024 for r in rows if "anon_kb" in r]
             cpus[server] = cpu / ok if ok else None
             print(f"| {mode} | {scen} | {server} | {len(rows)} | {mains[server]:.1f} {unit} "
                   f"| {min(vals):.1f}–{max(vals):.1f} | {fmt(med(rows, 'p50_ms'))} "
                   f"| {fmt(med(rows, 'p99_ms'))} | {fmt(1000 * cpu / ok if ok else None, 2)} "
                   f"| {fmt(100 * cpu / wall if wall else None, 0)} "
-                  f"| {fmt(100 * gen / wall if wall else None, 0)} | {errors} | {rss:.1f} |")
+                  f"| {fmt(100 * gen / wall if wall else None, 0)} | {errors} "
+                  f"| {fmt(max(anon) if anon else None)} | {rss:.1f} |")
         ratios.append((mode, scen, unit, mains, cpus))
     print()
     # Throughput ratios, and the same comparison by server CPU per phone

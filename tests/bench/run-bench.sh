@@ -140,6 +140,26 @@ tree_hwm () {
   echo "$total"
 }
 
+# Peak anonymous memory of a process tree in KiB, sampled every 0.2 s until
+# $2 exists (bounded: one hour). VmHWM also counts mapped file pages once per
+# mapping, so a server that maps a 40 MiB firmware file for 50 clients shows
+# 2 GB there while using 40 MB of page cache; RssAnon is the memory a boot
+# storm really costs.
+sample_anon () {
+  local max=0 cur p v
+  for _ in $(seq 18000); do
+    [ -e "$2" ] && break
+    cur=0
+    for p in $(tree_pids "$1"); do
+      v=$(awk '/^RssAnon:/ {print $2}' /proc/"$p"/status 2>/dev/null) || true
+      cur=$((cur + ${v:-0}))
+    done
+    [ "$cur" -gt "$max" ] && max=$cur
+    sleep 0.2
+  done
+  echo "$max"
+}
+
 # ---- material: certificates, boot files (cached in $work) -----------------
 n_devices=$(( phones > fw_phones ? phones : fw_phones ))
 n_devices=$(( n_devices > ka_phones ? n_devices : ka_phones ))
@@ -286,19 +306,24 @@ run_one () {
                      --requests "$ka_requests") ;;
   esac
   t0=$(tree_ticks "${server_pid[$s]}")
+  rm -f "$work/sample.stop"
+  sample_anon "${server_pid[$s]}" "$work/sample.stop" > "$work/sample.out" &
+  local sampler=$!
   line=$("${in_group[@]}" "$nice_level" "$bench" --url "https://127.0.0.1:$port" --cacert "$pki/site/ca.crt" \
            --devices "$devices" --tls-max "$tls_max" $resume "${args[@]}" \
            2> >(sed "s/^/  [$s] /" >&2) | tee -a /dev/stderr | grep '^RESULT') || true
   t1=$(tree_ticks "${server_pid[$s]}")
+  touch "$work/sample.stop"
+  wait "$sampler" 2>/dev/null || true
   if [ -z "$line" ]; then
     echo "run-bench.sh: pp-bench produced no result against $s" >&2
     failed_runs=$((failed_runs + 1))
     return 0
   fi
   [[ $line == *" errors=0 "* ]] || failed_runs=$((failed_runs + 1))
-  printf '%s\t%s\t%s\t%s\t%s server_cpu_s=%s rss_kb=%s load=%s\n' "$mode" "$scen" "$round" "$s" \
+  printf '%s\t%s\t%s\t%s\t%s server_cpu_s=%s rss_kb=%s anon_kb=%s load=%s\n' "$mode" "$scen" "$round" "$s" \
     "${line#RESULT }" "$(awk -v t=$((t1 - t0)) -v hz="$(getconf CLK_TCK)" 'BEGIN{printf "%.3f", t/hz}')" \
-    "$(tree_hwm "${server_pid[$s]}")" "$(cut -d' ' -f1 /proc/loadavg)" >> "$results"
+    "$(tree_hwm "${server_pid[$s]}")" "$(cat "$work/sample.out")" "$(cut -d' ' -f1 /proc/loadavg)" >> "$results"
 }
 
 echo "== phoneprov boot-storm benchmark: $(date -u '+%F %T UTC'), $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
