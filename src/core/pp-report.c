@@ -129,19 +129,19 @@ add_diagram (GString *s, PpSite *site)
     "<rect x='10' y='60' width='170' height='80' rx='10' fill='#e8eef6' stroke='#3d5a80'/>"
     "<text x='95' y='95' text-anchor='middle' font-weight='bold'>%s</text>"
     "<text x='95' y='118' text-anchor='middle' fill='#555'>%s</text>"
-    "<rect x='370' y='15' width='260' height='70' rx='10' fill='#fff' stroke='#3d5a80'/>"
+    "<rect x='340' y='15' width='320' height='70' rx='10' fill='#fff' stroke='#3d5a80'/>"
     "<text x='500' y='45' text-anchor='middle' font-weight='bold'>http://%s</text>"
     "<text x='500' y='68' text-anchor='middle' fill='#555'>%s</text>"
-    "<rect x='370' y='115' width='260' height='70' rx='10' fill='#fff' stroke='#2a7a3b' stroke-width='2'/>"
+    "<rect x='340' y='115' width='320' height='70' rx='10' fill='#fff' stroke='#2a7a3b' stroke-width='2'/>"
     "<text x='500' y='145' text-anchor='middle' font-weight='bold'>https://%s</text>"
     "<text x='500' y='168' text-anchor='middle' fill='#2a7a3b'>%s</text>"
     "<rect x='700' y='60' width='170' height='80' rx='10' fill='#f6f1e8' stroke='#8a6d3b'/>"
     "<text x='785' y='95' text-anchor='middle' font-weight='bold'>%s</text>"
     "<text x='785' y='118' text-anchor='middle' fill='#555' font-size='11'>%s</text>"
-    "<path d='M180,85 L365,50' stroke='#3d5a80' stroke-width='2' marker-end='url(#a)'/>"
-    "<path d='M180,115 L365,150' stroke='#2a7a3b' stroke-width='2' marker-end='url(#a)'/>"
-    "<path d='M630,50 L695,90' stroke='#8a6d3b' stroke-width='2' marker-end='url(#a)'/>"
-    "<path d='M630,150 L695,110' stroke='#8a6d3b' stroke-width='2' marker-end='url(#a)'/>"
+    "<path d='M180,85 L335,50' stroke='#3d5a80' stroke-width='2' marker-end='url(#a)'/>"
+    "<path d='M180,115 L335,150' stroke='#2a7a3b' stroke-width='2' marker-end='url(#a)'/>"
+    "<path d='M660,50 L695,90' stroke='#8a6d3b' stroke-width='2' marker-end='url(#a)'/>"
+    "<path d='M660,150 L695,110' stroke='#8a6d3b' stroke-width='2' marker-end='url(#a)'/>"
     "</svg>",
     t_phone, t_cert, e_http, t_boot, e_https, t_app, t_dir,
     strlen (e_boot) > 28 ? "…" : e_boot);
@@ -169,7 +169,8 @@ add_sites (GString *s, PpSite *site)
       g_autofree char *desc = pp_site_get (site, dk);
       g_autofree char *addr = pp_site_get (site, ak);
       g_autofree char *port = pp_site_get (site, pk);
-      g_autofree char *listen = g_strdup_printf ("%s:%s", g_str_equal (addr, "*") ? _("every address") : addr, port);
+      g_autofree char *listen = g_str_equal (addr, "*") ? g_strdup_printf (_("port %s on every address"), port)
+                                                        : g_strdup_printf ("%s:%s", addr, port);
       g_autofree char *phone = pp_site_phone_address (site, sites[i].https);
       g_autofree char *url = g_strdup_printf ("%s://%s/", sites[i].https ? "https" : "http", phone);
       g_autofree char *sec = NULL;
@@ -178,7 +179,10 @@ add_sites (GString *s, PpSite *site)
         {
           g_autofree char *mode = pp_site_get (site, "https.client-certs");
           g_autofree char *profile = pp_site_get (site, "https.profile");
-          sec = g_strdup_printf (_("TLS profile %s; client certificates %s%s"), profile, mode,
+          const char *p = g_str_equal (profile, "modern") ? _("modern (TLS 1.2 and 1.3)") : _("compatible (TLS 1.0 to 1.3)");
+          const char *m = g_str_equal (mode, "required") ? _("required (mutual TLS)")
+                        : g_str_equal (mode, "optional") ? _("accepted when sent") : _("ignored");
+          sec = g_strdup_printf (_("TLS profile %s; client certificates %s%s"), p, m,
                                  pp_site_get_bool (site, "https.digest") ? _("; digest authentication") : "");
         }
       else
@@ -190,7 +194,7 @@ add_sites (GString *s, PpSite *site)
         }
       g_string_append_printf (s, "<tr><td>%s</td><td>", sites[i].https ? _("HTTPS (application)") : _("HTTP (bootROM)"));
       esc (s, desc);
-      g_string_append (s, "</td><td class=\"mono\">");
+      g_string_append (s, "</td><td>");
       esc (s, pp_site_get_bool (site, en) ? listen : _("disabled"));
       g_string_append (s, "</td><td class=\"mono\">");
       esc (s, url);
