@@ -53,7 +53,15 @@ pp_server_new (const char *site_dir, GError **error)
   g_mutex_init (&server->lock);
   server->site_dir = g_strdup (config->site_dir);
   server->config = config;
-  server->digest = pp_digest_new (NONCE_MAX_AGE_S);
+  {
+    /* PHONEPROV_NONCE_MAX_AGE (seconds) shortens the nonce lifetime, for
+     * sites that want it stricter and for the stale-nonce test. */
+    const char *env = g_getenv ("PHONEPROV_NONCE_MAX_AGE");
+    guint64 age = NONCE_MAX_AGE_S;
+    if (env && !g_ascii_string_to_unsigned (env, 10, 1, 86400, &age, NULL))
+      age = NONCE_MAX_AGE_S;
+    server->digest = pp_digest_new ((guint) age);
+  }
   logs = g_build_filename (server->site_dir, "logs", NULL);
   server->events = pp_events_new (logs, config->log_max_bytes);
   server->workers = g_ptr_array_new ();

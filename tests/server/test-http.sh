@@ -9,7 +9,11 @@ mkdir -p "$work/outside"
 ln -s "$work/outside" "$site/boot/out"
 mkdir -p "$site/boot/sub"
 echo inner > "$site/boot/sub/inner.cfg"
+# Nonces live 2 s here instead of 300, so staleness can be tested.
+PHONEPROV_NONCE_MAX_AGE=2
+export PHONEPROV_NONCE_MAX_AGE
 start_daemon
+unset PHONEPROV_NONCE_MAX_AGE
 u=${http_url%/}
 
 code=$(curl -s -o /dev/null -w '%{http_code}' "$u/sip.cfg")
@@ -41,6 +45,29 @@ ok $? "the replay is logged as such"
 forged=$(printf '%s' "$auth" | sed 's/nonce="[^"]*"/nonce="6b000000.1.00000000000000000000000000000000"/')
 code=$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: $forged" "$u/sip.cfg")
 ok $([ "$code" = 401 ]; echo $?) "a nonce this server never issued is refused ($code)"
+
+# Digest computed here from scratch (RFC 7616, MD5, qop=auth), so the nonce
+# count and the nonce's age are under the test's control.
+md5() { printf '%s' "$1" | md5sum | cut -d' ' -f1; }
+nonce=$(curl -s -D - -o /dev/null "$u/sip.cfg" | tr -d '\r' | sed -n 's/.*nonce="\([^"]*\)".*/\1/p')
+ha1=$(md5 'phone:phoneprov:Secr3t-pass')
+ha2=$(md5 'GET:/sip.cfg')
+auth_for() { # nonce nc
+  printf 'Digest username="phone", realm="phoneprov", nonce="%s", uri="/sip.cfg", qop=auth, nc=%s, cnonce="c0ffee", response="%s", algorithm=MD5' \
+    "$1" "$2" "$(md5 "$ha1:$1:$2:c0ffee:auth:$ha2")"
+}
+code=$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: $(auth_for "$nonce" 00000001)" "$u/sip.cfg")
+ok $([ "$code" = 200 ]; echo $?) "a hand-computed digest response is accepted ($code)"
+code=$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: $(auth_for "$nonce" 00000002)" "$u/sip.cfg")
+ok $([ "$code" = 200 ]; echo $?) "the next nonce count on the same nonce is accepted ($code)"
+code=$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: $(auth_for "$nonce" 00000002)" "$u/sip.cfg")
+ok $([ "$code" = 401 ]; echo $?) "a repeated nonce count is refused ($code)"
+sleep 3.2
+hdr=$(curl -s -D - -o /dev/null -H "Authorization: $(auth_for "$nonce" 00000003)" "$u/sip.cfg" | tr -d '\r')
+echo "$hdr" | grep -q '^HTTP/1.1 401' && echo "$hdr" | grep -q 'stale=true'
+ok $? "a nonce past its age limit (2 s here) gets 401 with stale=true"
+code=$(dcurl -o /dev/null -w '%{http_code}' "$u/sip.cfg")
+ok $([ "$code" = 200 ]; echo $?) "and the client recovers with a fresh nonce ($code)"
 
 # Path escapes: every variant is refused and nothing outside is served.
 echo "SECRET-OUTSIDE" > "$work/secret.txt"

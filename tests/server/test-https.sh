@@ -181,6 +181,13 @@ code=$(curl -s -m 30 --cacert "$ca" -o /dev/null -w '%{http_code}' "$u/sip.cfg")
 ok $([ "$code" = 200 ]; echo $?) "client-certs=optional: no certificate is served ($code)"
 code=$(ccurl untrusted -o /dev/null -w '%{http_code}' "$u/sip.cfg")
 ok $([ "$code" = 000 ]; echo $?) "client-certs=optional: a bad certificate is still refused ($code)"
+ctl set https.client-certs=off
+ctl server reload >/dev/null
+code=$(ccurl untrusted -o /dev/null -w '%{http_code}' "$u/sip.cfg")
+ok $([ "$code" = 200 ]; echo $?) "client-certs=off: no certificate is asked for, so none is judged ($code)"
+openssl s_client -tls1_2 -connect "127.0.0.1:$port" -CAfile "$ca" < /dev/null > "$work/ossl" 2>&1
+! grep -q 'Acceptable client certificate CA names' "$work/ossl"
+ok $? "client-certs=off: the server sends no CertificateRequest"
 ctl set https.client-certs=required https.bind-mac=true
 ctl server reload >/dev/null
 code=$(ccurl phone1 -o /dev/null -w '%{http_code}' "$u/0004f2000001-phone.cfg")
