@@ -61,7 +61,7 @@ setup_site() {
 # Reads the bound ports from the control API (bounded wait).
 read_ports() {
   i=0
-  while [ $i -lt 150 ]; do
+  while [ $i -lt "${PP_START_WAIT:-150}" ]; do   # tenths of a second
     if [ -S "$site/run/control.sock" ] && status=$(ctl server status --json 2>/dev/null); then
       http_port=$(printf '%s' "$status" | sed -n 's/.*"url" : "http:\/\/127.0.0.1:\([0-9]*\)\/".*/\1/p')
       https_port=$(printf '%s' "$status" | sed -n 's/.*"url" : "https:\/\/127.0.0.1:\([0-9]*\)\/".*/\1/p')
