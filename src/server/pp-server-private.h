@@ -32,6 +32,7 @@ struct _PpServer {
   PpListenSet  sites[PP_N_SITES];
   gint         requests;     /* atomic */
   GDateTime   *started;
+  char        *reload_error; /* the last failed reload, until one succeeds */
 };
 
 struct _PpWorker {

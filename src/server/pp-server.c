@@ -509,6 +509,9 @@ pp_server_reload (PpServer *server, GError **error)
       json_object_set_string_member (ev, "type", "server");
       json_object_set_string_member (ev, "result", "reload-failed");
       json_object_set_string_member (ev, "reason", error && *error ? (*error)->message : "?");
+      g_free (server->reload_error);
+      server->reload_error = g_strdup_printf (_("The last reload failed, the previous configuration is "
+                                                "still running: %s"), error && *error ? (*error)->message : "?");
       json_object_set_string_member (ev, "remedy", _("The previous configuration keeps running; fix the "
                                                      "problem and reload again."));
       pp_events_emit (server->events, ev);
@@ -520,6 +523,7 @@ pp_server_reload (PpServer *server, GError **error)
   g_mutex_unlock (&server->lock);
   pp_config_unref (old);
 
+  g_clear_pointer (&server->reload_error, g_free);
   ev = json_object_new ();
   json_object_set_string_member (ev, "type", "server");
   json_object_set_string_member (ev, "reason", "reloaded");
@@ -580,6 +584,7 @@ pp_server_free (PpServer *server)
   pp_config_unref (server->config);
   g_date_time_unref (server->started);
   g_mutex_clear (&server->lock);
+  g_free (server->reload_error);
   g_free (server->site_dir);
   g_free (server);
 }
@@ -677,6 +682,8 @@ pp_server_status (PpServer *server)
   for (guint s = 0; s < PP_N_SITES; s++)
     if (server->sites[s].error)
       json_builder_add_string_value (b, server->sites[s].error);
+  if (server->reload_error)
+    json_builder_add_string_value (b, server->reload_error);
   json_builder_end_array (b);
   json_builder_end_object (b);
   return json_builder_get_root (b);

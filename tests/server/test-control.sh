@@ -69,11 +69,16 @@ grep -q '"error" : "The trust store file .*broken.pem is not a certificate' "$wo
 ok $([ $? -eq 0 ] && [ "$code" -ge 400 ]; echo $?) "reload with a broken trust file fails with HTTP $code and names the file"
 events | grep '"result":"reload-failed"' | grep -q 'broken.pem'
 ok $? "the failed reload is an event for the monitor"
+ctl server status --json | tr -d '\n' | grep -q '"errors" : \[ *"The last reload failed, the previous configuration is still running: The trust store file .*broken.pem'
+ok $? "status lists the failed reload until one succeeds"
 ctl server reload > /dev/null 2> "$work/err"
 ok $([ $? -eq 1 ] && grep -q 'broken.pem' "$work/err"; echo $?) "phoneprovctl server reload reports it: $(cat "$work/err")"
 code=$(curl -s -m 30 --cacert "$pki/siteca.crt" --cert "$pki/phone1.crt" --key "$pki/phone1.key" -o /dev/null -w '%{http_code}' "${https_url}sip.cfg")
 ok $([ "$code" = 200 ]; echo $?) "the previous configuration keeps serving ($code)"
 rm "$site/pki/trust/broken.pem"
+ctl server reload > /dev/null
+ctl server status --json | tr -d '\n' | grep -q '"errors" : \[ *\]'
+ok $? "a successful reload clears it"
 
 # SIGHUP reloads.
 ctl set https.client-certs=optional
