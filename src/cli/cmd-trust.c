@@ -54,7 +54,8 @@ kind_name (PpTrustKind kind)
     {
     case PP_TRUST_ANCHOR: return "anchor";
     case PP_TRUST_INTERMEDIATE: return "intermediate";
-    case PP_TRUST_CRL: default: return "crl";
+    case PP_TRUST_CRL: return "crl";
+    case PP_TRUST_DAMAGED: default: return "damaged";
     }
 }
 
@@ -94,7 +95,8 @@ entries_to_json (GPtrArray *list)
       json_builder_add_string_value (b, polycom_name (e->polycom));
       if (e->warning)
         {
-          json_builder_set_member_name (b, "warning");
+          /* A damaged file is an error (the exit status says so too). */
+          json_builder_set_member_name (b, e->kind == PP_TRUST_DAMAGED ? "error" : "warning");
           json_builder_add_string_value (b, e->warning);
         }
       json_builder_end_object (b);
@@ -116,7 +118,9 @@ print_entries (GPtrArray *list, gboolean json)
     {
       PpTrustEntry *e = list->pdata[i];
       printf ("%s\t%s\t%s\t%s\n", kind_name (e->kind), e->label, e->sha256 ? e->sha256 : "-", e->file);
-      if (e->warning)
+      if (e->kind == PP_TRUST_DAMAGED)
+        g_printerr ("phoneprovctl: %s\n", e->warning);
+      else if (e->warning)
         g_printerr (_("phoneprovctl: warning: %s\n"), e->warning);
     }
 }
@@ -182,7 +186,8 @@ cmd_trust_list (PpCliContext *ctx, int argc, char **argv)
   if (list == NULL)
     return pp_cli_fail (error);
   print_entries (list, json || ctx->json);
-  return PP_CLI_OK;
+  /* Scripts notice a store phoneprovd would refuse. */
+  return pp_trust_list_is_damaged (list) ? PP_CLI_ERROR : PP_CLI_OK;
 }
 
 static int

@@ -117,6 +117,192 @@ entry_for_crt (gnutls_x509_crt_t crt, const char *file)
   return e;
 }
 
+static PpTrustEntry *
+entry_for_crl (gnutls_x509_crl_t crl, const char *file)
+{
+  PpTrustEntry *e = g_new0 (PpTrustEntry, 1);
+  gnutls_datum_t dn = { NULL, 0 };
+
+  e->file = g_strdup (file);
+  e->kind = PP_TRUST_CRL;
+  if (gnutls_x509_crl_get_issuer_dn3 (crl, &dn, 0) >= 0)
+    {
+      e->subject = g_utf8_make_valid ((const char *) dn.data, dn.size);
+      gnutls_free (dn.data);
+    }
+  e->not_after = (gint64) gnutls_x509_crl_get_next_update (crl);
+  e->label = g_strdup_printf (_("CRL of %s"), e->subject ? e->subject : "?");
+  return e;
+}
+
+/* ---- reading the store ------------------------------------------------------
+ * Files are read exactly as phoneprovd reads them (src/server/pp-tls.c):
+ * *.pem and *.crt hold certificates, PEM or else DER; *.crl hold CRLs, which
+ * must be signed by a certificate of the store. A file that fails is not
+ * skipped: listing names it and says what to do, loading refuses the store. */
+
+typedef struct {
+  char      *name;
+  GPtrArray *certs;    /* gnutls_x509_crt_t */
+  GPtrArray *crls;     /* gnutls_x509_crl_t */
+  char      *problem;  /* translated sentence, or NULL */
+} StoreFile;
+
+static void
+store_file_free (StoreFile *f)
+{
+  g_free (f->name);
+  g_ptr_array_unref (f->certs);
+  g_ptr_array_unref (f->crls);
+  g_free (f->problem);
+  g_free (f);
+}
+
+static gboolean
+is_store_file (const char *name)
+{
+  return g_str_has_suffix (name, ".pem") || g_str_has_suffix (name, ".crt") || g_str_has_suffix (name, ".crl");
+}
+
+static gint
+store_file_cmp (gconstpointer a, gconstpointer b)
+{
+  return strcmp ((*(StoreFile * const *) a)->name, (*(StoreFile * const *) b)->name);
+}
+
+/* A message without its final period, for inside a sentence. */
+static char *
+reason (const char *msg)
+{
+  char *r = g_strdup (msg);
+  gsize n = strlen (r);
+  if (n > 0 && r[n - 1] == '.')
+    r[n - 1] = '\0';
+  return r;
+}
+
+static void
+store_file_parse (StoreFile *f, const char *dir)
+{
+  g_autofree char *path = g_build_filename (dir, f->name, NULL);
+  g_autoptr(GError) local = NULL;
+  g_autofree char *data = NULL;
+  gsize len = 0;
+  gboolean is_crl = g_str_has_suffix (f->name, ".crl"), looks_der;
+  gnutls_datum_t d;
+  int ret;
+
+  if (!pp_file_read (path, MAX_TRUST_FILE, &data, &len, &local))
+    {
+      g_autofree char *why = reason (local->message);
+      f->problem = g_strdup_printf (_("pki/trust/%s cannot be read (%s), and phoneprovd refuses the whole trust store while it is there. Remove it with “phoneprovctl trust remove %s”, or replace it with a good copy."),
+                                    f->name, why, f->name);
+      return;
+    }
+  d.data = (unsigned char *) data;
+  d.size = (unsigned) len;
+  /* Report the DER parser's complaint only for what looks like DER. */
+  looks_der = len > 0 && (guint8) data[0] == 0x30;
+  if (is_crl)
+    {
+      gnutls_x509_crl_t *crls = NULL;
+      unsigned n = 0;
+      ret = gnutls_x509_crl_list_import2 (&crls, &n, &d, GNUTLS_X509_FMT_PEM, 0);
+      if (ret < 0)
+        {
+          int der = gnutls_x509_crl_list_import2 (&crls, &n, &d, GNUTLS_X509_FMT_DER, 0);
+          if (der >= 0 || looks_der)
+            ret = der;
+        }
+      for (unsigned i = 0; ret >= 0 && i < n; i++)
+        g_ptr_array_add (f->crls, crls[i]);
+      gnutls_free (crls);
+      if (ret < 0 || n == 0)
+        {
+          g_autofree char *why = reason (gnutls_strerror (ret < 0 ? ret : GNUTLS_E_REQUESTED_DATA_NOT_AVAILABLE));
+          f->problem = g_strdup_printf (_("pki/trust/%s is damaged: it holds no readable revocation list (%s). phoneprovd refuses the whole trust store while it is there. Remove it with “phoneprovctl trust remove %s”, or replace it with a current copy of the CRL."),
+                                        f->name, why, f->name);
+        }
+    }
+  else
+    {
+      gnutls_x509_crt_t *crts = NULL;
+      unsigned n = 0;
+      ret = gnutls_x509_crt_list_import2 (&crts, &n, &d, GNUTLS_X509_FMT_PEM, 0);
+      if (ret < 0)
+        {
+          int der = gnutls_x509_crt_list_import2 (&crts, &n, &d, GNUTLS_X509_FMT_DER, 0);
+          if (der >= 0 || looks_der)
+            ret = der;
+        }
+      for (unsigned i = 0; ret >= 0 && i < n; i++)
+        g_ptr_array_add (f->certs, crts[i]);
+      gnutls_free (crts);
+      if (ret < 0 || n == 0)
+        {
+          g_autofree char *why = reason (gnutls_strerror (ret < 0 ? ret : GNUTLS_E_NO_CERTIFICATE_FOUND));
+          f->problem = g_strdup_printf (_("pki/trust/%s is damaged: it holds no readable certificate (%s). phoneprovd refuses the whole trust store while it is there. Remove it with “phoneprovctl trust remove %s”, or replace it with a good copy of the CA certificate."),
+                                        f->name, why, f->name);
+        }
+    }
+}
+
+/* Every store file, sorted by name; NULL only when the folder cannot be
+ * listed. A missing folder is an empty store. */
+static GPtrArray *
+store_scan (PpSite *site, GError **error)
+{
+  g_autoptr(GPtrArray) files = g_ptr_array_new_with_free_func ((GDestroyNotify) store_file_free);
+  g_autofree char *dir = pp_site_path (site, TRUST_DIR);
+  g_autoptr(GDir) d = NULL;
+  const char *name;
+
+  if (!g_file_test (dir, G_FILE_TEST_IS_DIR))
+    return g_steal_pointer (&files);
+  d = g_dir_open (dir, 0, error);
+  if (d == NULL)
+    return NULL;
+  while ((name = g_dir_read_name (d)))
+    {
+      StoreFile *f;
+      if (!is_store_file (name))
+        continue;
+      f = g_new0 (StoreFile, 1);
+      f->name = g_strdup (name);
+      f->certs = g_ptr_array_new_with_free_func (pp_x509_crt_free);
+      f->crls = g_ptr_array_new_with_free_func (pp_x509_crl_free);
+      store_file_parse (f, dir);
+      g_ptr_array_add (files, f);
+    }
+  g_ptr_array_sort (files, store_file_cmp);
+
+  /* A CRL counts only when a certificate of the store signed it. */
+  for (guint i = 0; i < files->len; i++)
+    {
+      StoreFile *f = files->pdata[i];
+      for (guint c = 0; f->problem == NULL && c < f->crls->len; c++)
+        {
+          gboolean signed_by_store = FALSE;
+          for (guint j = 0; j < files->len && !signed_by_store; j++)
+            {
+              GPtrArray *certs = ((StoreFile *) files->pdata[j])->certs;
+              for (guint k = 0; k < certs->len && !signed_by_store; k++)
+                {
+                  gnutls_x509_crt_t ca = certs->pdata[k];
+                  unsigned status = 1;
+                  signed_by_store = gnutls_x509_crl_check_issuer (f->crls->pdata[c], ca)
+                                    && gnutls_x509_crl_verify (f->crls->pdata[c], &ca, 1, 0, &status) >= 0
+                                    && status == 0;
+                }
+            }
+          if (!signed_by_store)
+            f->problem = g_strdup_printf (_("The revocation list pki/trust/%s is not signed by any CA in the trust store, so phoneprovd refuses the store when it checks revocation. Add the CA that issued it with “phoneprovctl trust add”, or remove the list with “phoneprovctl trust remove %s”."),
+                                          f->name, f->name);
+        }
+    }
+  return g_steal_pointer (&files);
+}
+
 static char *
 safe_stem (const char *name)
 {
@@ -174,26 +360,18 @@ format_date (time_t t)
   return dt ? g_date_time_format (dt, "%Y-%m-%d") : g_strdup ("?");
 }
 
-/* Every certificate currently in the store (for CRL issuer checks). */
+/* Every readable certificate currently in the store (for CRL issuer checks). */
 static GPtrArray *
 load_store_certs (PpSite *site)
 {
-  g_autoptr(GPtrArray) entries = pp_trust_list (site, NULL);
+  g_autoptr(GPtrArray) files = store_scan (site, NULL);
   GPtrArray *certs = g_ptr_array_new_with_free_func (pp_x509_crt_free);
-  g_autofree char *dir = pp_site_path (site, TRUST_DIR);
 
-  for (guint i = 0; entries && i < entries->len; i++)
+  for (guint i = 0; files && i < files->len; i++)
     {
-      PpTrustEntry *e = entries->pdata[i];
-      g_autofree char *path = NULL;
-      g_autoptr(PpImport) imp = NULL;
-      if (e->kind == PP_TRUST_CRL)
-        continue;
-      path = g_build_filename (dir, e->file, NULL);
-      imp = pp_import_file (path, NULL, NULL);
-      if (imp)
-        while (imp->certs->len)
-          g_ptr_array_add (certs, g_ptr_array_steal_index (imp->certs, 0));
+      StoreFile *f = files->pdata[i];
+      while (f->certs->len)
+        g_ptr_array_add (certs, g_ptr_array_steal_index (f->certs, 0));
     }
   return certs;
 }
@@ -321,19 +499,7 @@ pp_trust_add (PpSite *site, const void *data, gsize len, GError **error)
       gnutls_free (out.data);
       if (!ok)
         return NULL;
-      e = g_new0 (PpTrustEntry, 1);
-      e->file = g_strdup (name);
-      e->kind = PP_TRUST_CRL;
-      {
-        gnutls_datum_t dn = { NULL, 0 };
-        if (gnutls_x509_crl_get_issuer_dn3 (crl, &dn, 0) >= 0)
-          {
-            e->subject = g_strndup ((const char *) dn.data, dn.size);
-            gnutls_free (dn.data);
-          }
-      }
-      e->not_after = (gint64) gnutls_x509_crl_get_next_update (crl);
-      e->label = g_strdup_printf (_("CRL of %s"), e->subject ? e->subject : "?");
+      e = entry_for_crl (crl, name);
       g_ptr_array_add (result, e);
     }
   return g_steal_pointer (&result);
@@ -379,46 +545,39 @@ GPtrArray *
 pp_trust_list (PpSite *site, GError **error)
 {
   g_autoptr(GPtrArray) list = g_ptr_array_new_with_free_func ((GDestroyNotify) pp_trust_entry_free);
-  g_autofree char *dir = pp_site_path (site, TRUST_DIR);
-  g_autoptr(GDir) d = NULL;
-  const char *name;
+  g_autoptr(GPtrArray) files = store_scan (site, error);
 
-  if (!g_file_test (dir, G_FILE_TEST_IS_DIR))
-    return g_steal_pointer (&list);
-  d = g_dir_open (dir, 0, error);
-  if (d == NULL)
+  if (files == NULL)
     return NULL;
-  while ((name = g_dir_read_name (d)))
+  for (guint i = 0; i < files->len; i++)
     {
-      g_autofree char *path = NULL;
-      g_autoptr(PpImport) imp = NULL;
-      if (!g_str_has_suffix (name, ".pem") && !g_str_has_suffix (name, ".crt") && !g_str_has_suffix (name, ".crl"))
-        continue;
-      path = g_build_filename (dir, name, NULL);
-      /* A damaged file is skipped here; the server reports it when loading. */
-      imp = pp_import_file (path, NULL, NULL);
-      if (imp == NULL)
-        continue;
-      for (guint i = 0; i < imp->certs->len; i++)
-        g_ptr_array_add (list, entry_for_crt (imp->certs->pdata[i], name));
-      for (guint i = 0; i < imp->crls->len; i++)
+      StoreFile *f = files->pdata[i];
+      if (f->problem)
         {
           PpTrustEntry *e = g_new0 (PpTrustEntry, 1);
-          gnutls_datum_t dn = { NULL, 0 };
-          e->file = g_strdup (name);
-          e->kind = PP_TRUST_CRL;
-          if (gnutls_x509_crl_get_issuer_dn3 (imp->crls->pdata[i], &dn, 0) >= 0)
-            {
-              e->subject = g_strndup ((const char *) dn.data, dn.size);
-              gnutls_free (dn.data);
-            }
-          e->not_after = (gint64) gnutls_x509_crl_get_next_update (imp->crls->pdata[i]);
-          e->label = g_strdup_printf (_("CRL of %s"), e->subject ? e->subject : "?");
+          e->file = g_strdup (f->name);
+          e->kind = PP_TRUST_DAMAGED;
+          e->label = g_strdup_printf (_("%s (damaged)"), f->name);
+          e->warning = g_strdup (f->problem);
           g_ptr_array_add (list, e);
+          continue;
         }
+      for (guint j = 0; j < f->certs->len; j++)
+        g_ptr_array_add (list, entry_for_crt (f->certs->pdata[j], f->name));
+      for (guint j = 0; j < f->crls->len; j++)
+        g_ptr_array_add (list, entry_for_crl (f->crls->pdata[j], f->name));
     }
   g_ptr_array_sort (list, entry_cmp);
   return g_steal_pointer (&list);
+}
+
+gboolean
+pp_trust_list_is_damaged (GPtrArray *entries)
+{
+  for (guint i = 0; entries && i < entries->len; i++)
+    if (((PpTrustEntry *) entries->pdata[i])->kind == PP_TRUST_DAMAGED)
+      return TRUE;
+  return FALSE;
 }
 
 gboolean
@@ -481,59 +640,46 @@ pp_trust_remove (PpSite *site, const char *id, GError **error)
 gboolean
 pp_trust_load (PpSite *site, gnutls_x509_trust_list_t list, guint *n_certs, guint *n_crls, GError **error)
 {
-  g_autofree char *dir = pp_site_path (site, TRUST_DIR);
-  g_autoptr(GDir) d = NULL;
-  g_autoptr(GPtrArray) crl_files = g_ptr_array_new_with_free_func (g_free);
-  const char *name;
+  g_autoptr(GPtrArray) files = store_scan (site, error);
   guint nc = 0, nl = 0;
 
-  if (g_file_test (dir, G_FILE_TEST_IS_DIR))
+  if (files == NULL)
+    return FALSE;
+  for (guint i = 0; i < files->len; i++)
     {
-      d = g_dir_open (dir, 0, error);
-      if (d == NULL)
-        return FALSE;
-      while ((name = g_dir_read_name (d)))
+      StoreFile *f = files->pdata[i];
+      if (f->problem)
         {
-          g_autofree char *path = g_build_filename (dir, name, NULL);
-          g_autofree char *data = NULL;
-          gsize len = 0;
-          gnutls_datum_t dt;
-          int ret;
-          if (!g_str_has_suffix (name, ".pem") && !g_str_has_suffix (name, ".crt") && !g_str_has_suffix (name, ".crl"))
-            continue;
-          if (!pp_file_read (path, MAX_TRUST_FILE, &data, &len, error))
-            return FALSE;
-          if (strstr (data, "-----BEGIN X509 CRL-----"))
-            {
-              g_ptr_array_add (crl_files, g_steal_pointer (&path));
-              continue;
-            }
-          dt.data = (unsigned char *) data;
-          dt.size = (unsigned) len;
-          ret = gnutls_x509_trust_list_add_trust_mem (list, &dt, NULL, GNUTLS_X509_FMT_PEM, 0, 0);
-          if (ret < 0)
-            {
-              g_autofree char *what = g_strdup_printf (_("the trust store file %s"), name);
-              return pp_gnutls_error (error, ret, what);
-            }
-          nc += (guint) ret;
+          g_set_error_literal (error, PP_ERROR, PP_ERROR_CORRUPT, f->problem);
+          return FALSE;
         }
     }
-  /* CRLs after every CA, so each can be checked against its issuer. */
-  for (guint i = 0; i < crl_files->len; i++)
+  for (guint i = 0; i < files->len; i++)
     {
-      g_autofree char *data = NULL;
-      gsize len = 0;
-      gnutls_datum_t dt;
-      int ret;
-      if (!pp_file_read (crl_files->pdata[i], MAX_TRUST_FILE, &data, &len, error))
-        return FALSE;
-      dt.data = (unsigned char *) data;
-      dt.size = (unsigned) len;
-      ret = gnutls_x509_trust_list_add_trust_mem (list, NULL, &dt, GNUTLS_X509_FMT_PEM,
-                                                  GNUTLS_TL_VERIFY_CRL, 0);
-      if (ret > 0)
-        nl += (guint) ret;
+      StoreFile *f = files->pdata[i];
+      while (f->certs->len)
+        {
+          gnutls_x509_crt_t crt = g_ptr_array_steal_index (f->certs, 0);
+          /* The list owns what it added. */
+          if (gnutls_x509_trust_list_add_cas (list, &crt, 1, 0) == 1)
+            nc++;
+          else
+            gnutls_x509_crt_deinit (crt);
+        }
+    }
+  /* CRLs after every CA; store_scan already checked their signatures. */
+  for (guint i = 0; i < files->len; i++)
+    {
+      StoreFile *f = files->pdata[i];
+      while (f->crls->len)
+        {
+          gnutls_x509_crl_t crl = g_ptr_array_steal_index (f->crls, 0);
+          /* Owned by the list even when an older CRL of the same issuer
+           * makes it drop this one. */
+          int ret = gnutls_x509_trust_list_add_crls (list, &crl, 1, 0, 0);
+          if (ret > 0)
+            nl += (guint) ret;
+        }
     }
   if (n_certs)
     *n_certs = nc;

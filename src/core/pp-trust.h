@@ -30,6 +30,9 @@ typedef enum {
   PP_TRUST_ANCHOR,        /* self-signed CA */
   PP_TRUST_INTERMEDIATE,  /* CA certificate signed by another */
   PP_TRUST_CRL,
+  PP_TRUST_DAMAGED,       /* a file phoneprovd refuses: it does not parse, or
+                             a CRL no CA in the store signed. Only file,
+                             label and warning (what to do) are set. */
 } PpTrustKind;
 
 typedef struct {
@@ -64,16 +67,22 @@ gboolean   pp_trust_refresh_crl (PpSite      *site,
                                  GBytes      *crl_pem,
                                  gboolean    *updated,
                                  GError     **error);
-/* Every entry, anchors first, then intermediates, then CRLs. */
+/* Every entry, anchors first, then intermediates, then CRLs, then the
+ * damaged files (PP_TRUST_DAMAGED), which are listed, never skipped: the
+ * files are read as phoneprovd reads them, so a store this lists without a
+ * damaged entry is one phoneprovd loads. NULL only when pki/trust/ cannot
+ * be opened. */
 GPtrArray *pp_trust_list (PpSite *site, GError **error);
-/* Remove by file name, or by SHA-256 fingerprint (full or a unique prefix
- * of at least 8 hex digits, colons ignored). */
+/* TRUE when @entries (from pp_trust_list) holds a damaged file. */
+gboolean   pp_trust_list_is_damaged (GPtrArray *entries);
+/* Remove by file name (damaged files too), or by SHA-256 fingerprint (full
+ * or a unique prefix of at least 8 hex digits, colons ignored). */
 gboolean   pp_trust_remove (PpSite *site, const char *id, GError **error);
 
 /* Load the whole store into @list: every certificate (intermediates too,
  * as the admin put them there to be trusted) as a trusted CA, then the
- * CRLs, each checked against its issuer. Counts are optional. A file that
- * does not parse is an error naming it. */
+ * CRLs, each checked against the store's CAs. Counts are optional. A
+ * damaged file (see pp_trust_list) is an error naming it, as in phoneprovd. */
 gboolean   pp_trust_load (PpSite                    *site,
                           gnutls_x509_trust_list_t   list,
                           guint                     *n_certs,

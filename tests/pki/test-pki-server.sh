@@ -86,5 +86,18 @@ body=$(curl -s -m 20 --cacert "$ca" --cert "$work/phone2.crt" --key "$work/phone
   "https://localhost:$port/000000000000.cfg")
 ok $([ "$body" = "hello phone" ]; echo $?) "another phone of the same CA is still served after the reload"
 
+# A damaged file in the trust store: "trust list" and phoneprovd agree on it,
+# and "trust remove" takes it out.
+echo "not a certificate" > "$site/pki/trust/damaged.pem"
+ctl trust list > "$work/list.out" 2> "$work/list.err"
+rc=$?
+ok $([ "$rc" -eq 1 ] && grep -q "damaged.pem is damaged" "$work/list.err" \
+  && grep -q "trust remove damaged.pem" "$work/list.err"; echo $?) "trust list names the damaged file and fails ($rc)"
+ctl server reload > "$work/reload.out" 2>&1
+rc=$?
+ok $([ "$rc" -ne 0 ] && grep -q "damaged.pem" "$work/reload.out"; echo $?) "phoneprovd refuses the same store, naming the file ($rc)"
+ctl trust remove damaged.pem && ctl trust list > /dev/null && ctl server reload > /dev/null 2>&1
+ok $? "trust remove takes the damaged file out; list and reload succeed"
+
 echo "1..$n"
 [ "$failed" -eq 0 ]

@@ -141,6 +141,105 @@ test_trust_load (Fx *fx, gconstpointer user_data)
   gnutls_x509_trust_list_deinit (tl, 1);
 }
 
+/* A damaged file in pki/trust/ is listed by name with what to do, the
+ * listing fails (exit 1), loading refuses the store, and "trust remove NAME"
+ * takes it out. Also an orphaned CRL: its CA removed, the CRL left behind. */
+static void
+test_trust_damaged (Fx *fx, gconstpointer user_data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PpSite) site = NULL;
+  g_autoptr(GPtrArray) entries = NULL;
+  g_autofree char *ca = site_path (fx, "pki/ca/ca.crt"), *crl = site_path (fx, "pki/ca/crl.pem");
+  g_autofree char *garbage = site_path (fx, "pki/trust/garbage.pem"), *trunc = site_path (fx, "pki/trust/trunc.crt");
+  g_autofree char *der = site_path (fx, "pki/trust/copy-der.crt");
+  g_autofree char *out = NULL, *err = NULL, *ca_text = NULL;
+  gnutls_x509_trust_list_t tl;
+
+  make_ca (fx);
+  CTL_OK (fx, "trust", "add", ca, crl);
+  g_assert_cmpint (ctl (fx, NULL, NULL, "trust", "list", NULL), ==, 0);
+  /* DER in a .crt is what phoneprovd accepts too: not damaged. */
+  g_assert_cmpint (run (NULL, NULL, "openssl", "x509", "-in", ca, "-outform", "DER", "-out", der, NULL), ==, 0);
+  g_assert_cmpint (ctl (fx, NULL, NULL, "trust", "list", NULL), ==, 0);
+  g_assert_cmpint (g_unlink (der), ==, 0);
+
+  write_file (garbage, "this is not a certificate\n", strlen ("this is not a certificate\n"));
+  ca_text = read_file (ca, NULL);
+  write_file (trunc, ca_text, strlen (ca_text) / 2);
+
+  g_assert_cmpint (ctl (fx, &out, &err, "trust", "list", NULL), ==, 1);
+  assert_contains (out, "anchor\tTest Phone CA\t");  /* the good ones are still listed */
+  assert_contains (out, "damaged\tgarbage.pem (damaged)\t-\tgarbage.pem");
+  assert_contains (out, "damaged\ttrunc.crt (damaged)\t-\ttrunc.crt");
+  assert_contains (err, "pki/trust/garbage.pem is damaged");
+  assert_contains (err, "“phoneprovctl trust remove garbage.pem”");
+  assert_contains (err, "replace it");
+  assert_contains (err, "pki/trust/trunc.crt is damaged");
+  g_clear_pointer (&out, g_free);
+  g_assert_cmpint (ctl (fx, &out, NULL, "trust", "list", "--json", NULL), ==, 1);
+  {
+    g_autoptr(JsonParser) parser = json_parser_new ();
+    JsonArray *arr;
+    guint damaged = 0;
+    g_assert_true (json_parser_load_from_data (parser, out, -1, &error));
+    g_assert_no_error (error);
+    arr = json_node_get_array (json_parser_get_root (parser));
+    for (guint i = 0; i < json_array_get_length (arr); i++)
+      {
+        JsonObject *o = json_array_get_object_element (arr, i);
+        if (g_strcmp0 (json_object_get_string_member (o, "kind"), "damaged") != 0)
+          continue;
+        damaged++;
+        assert_contains (json_object_get_string_member (o, "error"), "phoneprovctl trust remove");
+        assert_contains (json_object_get_string_member (o, "error"), json_object_get_string_member (o, "file"));
+      }
+    g_assert_cmpuint (damaged, ==, 2);
+  }
+
+  site = pp_site_open (fx->site, &error);
+  g_assert_no_error (error);
+  entries = pp_trust_list (site, &error);
+  g_assert_no_error (error);
+  g_assert_true (pp_trust_list_is_damaged (entries));
+  g_assert_cmpint (((PpTrustEntry *) entries->pdata[entries->len - 1])->kind, ==, PP_TRUST_DAMAGED);
+  gnutls_x509_trust_list_init (&tl, 0);
+  g_assert_false (pp_trust_load (site, tl, NULL, NULL, &error));
+  g_assert_error (error, PP_ERROR, PP_ERROR_CORRUPT);
+  assert_contains (error->message, "garbage.pem");
+  g_clear_error (&error);
+  gnutls_x509_trust_list_deinit (tl, 1);
+
+  CTL_OK (fx, "trust", "remove", "garbage.pem");
+  CTL_OK (fx, "trust", "remove", "trunc.crt");
+  g_assert_false (g_file_test (garbage, G_FILE_TEST_EXISTS));
+  g_clear_pointer (&out, g_free);
+  g_assert_cmpint (ctl (fx, &out, NULL, "trust", "list", NULL), ==, 0);
+  g_assert_null (strstr (out, "damaged"));
+
+  /* The CA goes, its CRL stays: phoneprovd would refuse the CRL. */
+  {
+    g_autofree char *fp = NULL;
+    g_assert_cmpint (run (&fp, NULL, "openssl", "x509", "-in", ca, "-noout", "-fingerprint", "-sha256", NULL), ==, 0);
+    CTL_OK (fx, "trust", "remove", strchr (g_strstrip (fp), '=') + 1);
+  }
+  g_clear_pointer (&err, g_free);
+  g_clear_pointer (&out, g_free);
+  g_assert_cmpint (ctl (fx, &out, &err, "trust", "list", NULL), ==, 1);
+  assert_contains (err, "is not signed by any CA in the trust store");
+  assert_contains (err, "phoneprovctl trust add");
+  {
+    g_auto(GStrv) fields = g_strsplit (out, "\t", -1);
+    g_autofree char *name = g_strstrip (g_strdup (fields[3]));
+    g_assert_cmpstr (fields[0], ==, "damaged");
+    g_assert_true (g_str_has_suffix (name, ".crl"));
+    CTL_OK (fx, "trust", "remove", name);
+  }
+  g_clear_pointer (&out, g_free);
+  g_assert_cmpint (ctl (fx, &out, NULL, "trust", "list", NULL), ==, 0);
+  g_assert_cmpstr (out, ==, "");
+}
+
 static void
 test_details_model (void)
 {
@@ -333,6 +432,7 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
   g_test_add ("/pki/trust", Fx, NULL, fx_setup, test_trust, fx_teardown);
   g_test_add ("/pki/trust-load", Fx, NULL, fx_setup, test_trust_load, fx_teardown);
+  g_test_add ("/pki/trust-damaged", Fx, NULL, fx_setup, test_trust_damaged, fx_teardown);
   g_test_add_func ("/pki/details-polycom", test_details_model);
   g_test_add ("/pki/import-formats", Fx, NULL, fx_setup, test_import_formats, fx_teardown);
   g_test_add ("/pki/import-mutations", Fx, NULL, fx_setup, test_import_mutations, fx_teardown);
