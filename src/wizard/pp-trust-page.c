@@ -121,7 +121,7 @@ refresh (PpTrustPage *self)
     if (entries->len == 0)
       text = g_strdup (_("The trust store is empty: no phone can connect to the HTTPS site once client certificates are required. Import the Polycom Root CA."));
     else
-      text = g_strdup_printf (_("%u certificates (%u roots); %u recognised as genuine Polycom. Phones whose device certificate chains to a root here are served."),
+      text = g_strdup_printf (_("Certificates: %u (roots: %u). Recognised as genuine Polycom: %u. Phones whose device certificate chains to a root here are served."),
                               entries->len, anchors, genuine);
     gtk_label_set_text (GTK_LABEL (self->summary_label), text);
   }

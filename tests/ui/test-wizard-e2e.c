@@ -249,6 +249,16 @@ provision_phone (PpDriver *d, const char *site, const char *user, const char *pa
     g_error ("the Monitor page did not show the phone's request");
 }
 
+static gboolean
+all_done (gpointer data)
+{
+  PpWindow *win = data;
+  for (guint i = 0; i < pp_window_get_n_pages (win); i++)
+    if (!pp_page_get_complete (pp_window_get_page (win, i)))
+      return FALSE;
+  return TRUE;
+}
+
 static PpDriver *
 open_wizard (const char *site, const char *shots)
 {
@@ -416,9 +426,28 @@ walk (gboolean outside_ca)
 
   /* 9 Trust the phones: the look-alike Polycom root and intermediates. */
   roots = g_strdup_printf ("%s/root.crt;%s/policy.crt;%s/issuing.crt", pki_dir, pki_dir, pki_dir);
+  {
+    /* The genuine Polycom CAs as downloaded, when the shared fixtures are
+     * here: they must get the "Genuine Polycom" badge. */
+    const char *shared = g_getenv ("PHONEPROV_SHARED");
+    g_autofree char *polycom = g_build_filename (shared ? shared : "../shared", "fixtures", "polycom-pki", NULL);
+    if (g_file_test (polycom, G_FILE_TEST_IS_DIR))
+      {
+        g_autofree char *more = g_strdup_printf ("%s;%s/polycom-root-ca.pem;%s/polycom-equipment-policy-ca.pem;"
+                                                 "%s/polycom-equipment-issuing-ca-1.pem", roots, polycom, polycom, polycom);
+        g_free (roots);
+        roots = g_steal_pointer (&more);
+      }
+  }
   pp_driver_type (d, "Certificate files to import", roots);
   pp_driver_next (d);
   pp_window_go_to (d->window, 8);
+  if (strstr (roots, "polycom-root-ca.pem"))
+    {
+      const char *summary = pp_driver_get_text (d, "Trust store summary");
+      g_test_message ("trust store: %s", summary);
+      g_assert_nonnull (strstr (summary, "Recognised as genuine Polycom: 3"));
+    }
   pp_driver_screenshot (d, "09-trust");
   pp_window_go_to (d->window, 9);
 
@@ -477,6 +506,14 @@ walk (gboolean outside_ca)
            clicks, typed, clicks + typed);
   if (!outside_ca)
     g_assert_cmpuint (clicks + typed, <, 40);
+  close_wizard (d);
+
+  /* Reopened on the finished site, every step shows done. */
+  d = open_wizard (site, NULL);
+  if (!pp_driver_wait (all_done, d->window, 20000))
+    for (guint i = 0; i < pp_window_get_n_pages (d->window); i++)
+      if (!pp_page_get_complete (pp_window_get_page (d->window, i)))
+        g_error ("reopened: step %s is not shown as done", pp_page_get_id (pp_window_get_page (d->window, i)));
   close_wizard (d);
   stop_daemon (site);
 }
