@@ -312,6 +312,8 @@ add_button (GtkWidget *box, const char *label, const char *description, GCallbac
   atk_object_set_name (gtk_widget_get_accessible (b), description);
   g_signal_connect (b, "clicked", cb, a);
   gtk_container_add (GTK_CONTAINER (box), b);
+  /* Each as wide as its label, not as the longest one. */
+  gtk_button_box_set_child_non_homogeneous (GTK_BUTTON_BOX (box), b, TRUE);
   gtk_widget_show (b);
   return b;
 }

@@ -345,6 +345,76 @@ test_dry_run (void)
   g_assert_false (g_file_test (target, G_FILE_TEST_EXISTS));
 }
 
+/* The GTask variants deliver progress and the result in the caller's main
+ * context, as the wizard needs. */
+typedef struct {
+  GMainLoop *loop;
+  GThread   *main_thread;
+  guint      n_progress;
+  double     last;
+  gboolean   wrong_thread;
+  gpointer   result;
+  GError    *error;
+} AsyncRun;
+
+static void
+on_async_progress (double fraction, const char *what, gpointer user_data)
+{
+  AsyncRun *run = user_data;
+  run->n_progress++;
+  run->last = fraction;
+  run->wrong_thread = run->wrong_thread || g_thread_self () != run->main_thread;
+}
+
+static void
+on_exported (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  AsyncRun *run = user_data;
+  run->result = pp_bundle_export_finish (res, &run->error);
+  g_main_loop_quit (run->loop);
+}
+
+static void
+on_imported (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  AsyncRun *run = user_data;
+  run->result = pp_bundle_import_finish (res, &run->error);
+  g_main_loop_quit (run->loop);
+}
+
+static void
+test_async (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PpSite) site = pp_site_open (site_dir, &error);
+  g_autofree char *file = g_build_filename (base, "async.tar.gz", NULL);
+  g_autofree char *target = g_build_filename (base, "async", NULL);
+  AsyncRun run = { g_main_loop_new (NULL, FALSE), g_thread_self (), 0, 0, FALSE, NULL, NULL };
+  PpBundleImportOptions opts = { .passphrase = PASS };
+
+  pp_bundle_export_async (site, file, PASS, on_async_progress, &run, NULL, on_exported, &run);
+  g_main_loop_run (run.loop);
+  g_assert_no_error (run.error);
+  g_assert_nonnull (run.result);
+  g_assert_cmpuint (run.n_progress, >, 1);
+  g_assert_cmpfloat (run.last, ==, 1.0);
+  g_assert_false (run.wrong_thread);
+  pp_bundle_export_result_free (run.result);
+
+  run.n_progress = 0;
+  run.result = NULL;
+  pp_bundle_import_async (file, target, &opts, on_async_progress, &run, NULL, on_imported, &run);
+  opts.passphrase = "changed after the call: the job keeps its copy";
+  g_main_loop_run (run.loop);
+  g_assert_no_error (run.error);
+  g_assert_cmpuint (((PpBundleImportResult *) run.result)->n_keys, ==, 2);
+  g_assert_cmpuint (run.n_progress, >, 1);
+  g_assert_cmpfloat (run.last, ==, 1.0);
+  g_assert_false (run.wrong_thread);
+  pp_bundle_import_result_free (run.result);
+  g_main_loop_unref (run.loop);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -354,6 +424,7 @@ main (int argc, char **argv)
   g_test_add_func ("/bundle/replace-keeps-backup", test_replace_keeps_backup);
   g_test_add_func ("/bundle/runtime", test_runtime);
   g_test_add_func ("/bundle/dry-run", test_dry_run);
+  g_test_add_func ("/bundle/async", test_async);
   g_test_add_func ("/bundle/dot-slash-and-folders", test_dot_slash_and_folders);
   g_test_add_func ("/bundle/boot-elsewhere", test_boot_elsewhere);
   g_test_add_func ("/bundle/engine-text", test_engine_text);

@@ -7,9 +7,10 @@
  *
  *   pp-load URL CACERT CERT KEY N DURATION [--pid PID]
  *
- * Phones join 100 at a time every 250 ms (a boot storm as DESIGN.md measures
- * it): 2,000 handshakes all in the same instant would only measure how the
- * machine queues them. */
+ * Phones join 100 at a time, a batch every LOAD_JOIN_MS (default 1000) ms
+ * (a boot storm as DESIGN.md measures it: 2,000 handshakes in the same
+ * instant would only measure how the machine queues them); DURATION counts
+ * from the moment the last batch joined. */
 #include <curl/curl.h>
 #include <glib.h>
 #include <stdio.h>
@@ -61,6 +62,7 @@ main (int argc, char **argv)
   Phone *phones;
   CURLM *multi;
   gint64 start, end, next_sample;
+  int join_ms;
 
   if (argc < 7)
     {
@@ -84,7 +86,8 @@ main (int argc, char **argv)
   curl_multi_setopt (multi, CURLMOPT_MAX_HOST_CONNECTIONS, 0L);
   phones = g_new0 (Phone, n);
   start = g_get_monotonic_time ();
-  end = start + (gint64) duration * G_USEC_PER_SEC;
+  join_ms = g_getenv ("LOAD_JOIN_MS") ? atoi (g_getenv ("LOAD_JOIN_MS")) : 1000;
+  end = start + (gint64) ((n - 1) / 100) * join_ms * 1000 + (gint64) duration * G_USEC_PER_SEC;
   next_sample = start;
   for (int i = 0; i < n; i++)
     {
@@ -100,7 +103,7 @@ main (int argc, char **argv)
       curl_easy_setopt (e, CURLOPT_PRIVATE, &phones[i]);
       phones[i].easy = e;
       /* Joins at its batch's time. */
-      phones[i].next = start + (gint64) (i / 100) * 250 * 1000 + 1;
+      phones[i].next = start + (gint64) (i / 100) * join_ms * 1000 + 1;
     }
 
   while (g_get_monotonic_time () < end || running > 0)

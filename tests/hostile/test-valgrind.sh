@@ -6,12 +6,13 @@
 # clean stop. Pass: no memcheck error, no definite leak.
 . "${HOSTILE_LIB:-$(dirname "$0")/lib.sh}"
 need valgrind curl gnutls-cli
+supp=$(cd "$(dirname "$0")" && pwd)/valgrind.supp
 
 setup_site boot.upload-max-bytes=65536
 vg_log=$work/valgrind.log
 export G_SLICE=always-malloc G_DEBUG=gc-friendly
 PP_START_WAIT=1200
-PP_DAEMON_WRAPPER="valgrind --tool=memcheck --leak-check=full --show-leak-kinds=definite --errors-for-leak-kinds=definite --error-exitcode=99 --num-callers=30 --log-file=$vg_log"
+PP_DAEMON_WRAPPER="valgrind --tool=memcheck --suppressions=$supp --leak-check=full --show-leak-kinds=definite --errors-for-leak-kinds=definite --error-exitcode=99 --num-callers=30 --log-file=$vg_log"
 start_daemon
 PP_DAEMON_WRAPPER=
 u=$http_url
