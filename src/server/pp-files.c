@@ -202,7 +202,10 @@ pp_files_serve (SoupServerMessage *msg, const char *path, char **reason)
   int fd;
 
   *reason = NULL;
-  fd = open (path, O_RDONLY | O_CLOEXEC);
+  /* O_NONBLOCK: opening a FIFO would otherwise wait for a writer and stall
+   * this worker; the S_ISREG check below then refuses it. No effect on
+   * regular files. */
+  fd = open (path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
   if (fd < 0)
     {
       soup_server_message_set_status (msg, errno == EACCES ? SOUP_STATUS_FORBIDDEN : SOUP_STATUS_NOT_FOUND, NULL);
