@@ -201,9 +201,20 @@ on_export_bundle (GtkButton *button, Actions *a)
   pass = ask_passphrase (a, TRUE);
   if (pass == NULL)
     return;
-  set_busy (a, TRUE);
-  pp_bundle_export_async (site, file, *pass ? pass : NULL, on_progress, a, a->cancellable, on_exported, g_object_ref (a->page));
+  pp_bundle_actions_export_bundle (a->page, file, pass);
   memset (pass, 0, strlen (pass));
+}
+
+void
+pp_bundle_actions_export_bundle (PpPage *page, const char *file, const char *passphrase)
+{
+  Actions *a = g_object_get_data (G_OBJECT (page), ACTIONS_KEY);
+  PpSite *site = pp_page_get_site (page);
+
+  g_return_if_fail (a != NULL && site != NULL);
+  set_busy (a, TRUE);
+  pp_bundle_export_async (site, file, passphrase && *passphrase ? passphrase : NULL, on_progress, a,
+                          a->cancellable, on_exported, g_object_ref (page));
 }
 
 /* ---- Import bundle… ------------------------------------------------------ */
@@ -239,7 +250,6 @@ on_import_bundle (GtkButton *button, Actions *a)
 {
   g_autofree char *file = pp_choose_file (GTK_WIDGET (a->page), _("Import bundle"));
   g_autofree char *dir = NULL, *pass = NULL;
-  PpBundleImportOptions opts = { 0 };
 
   if (file == NULL)
     return;
@@ -250,11 +260,21 @@ on_import_bundle (GtkButton *button, Actions *a)
   pass = ask_passphrase (a, FALSE);
   if (pass == NULL)
     return;
-  opts.passphrase = *pass ? pass : NULL;
-  opts.without_keys = *pass == '\0';
-  set_busy (a, TRUE);
-  pp_bundle_import_async (file, dir, &opts, on_progress, a, a->cancellable, on_imported, g_object_ref (a->page));
+  pp_bundle_actions_import_bundle (a->page, file, dir, pass);
   memset (pass, 0, strlen (pass));
+}
+
+void
+pp_bundle_actions_import_bundle (PpPage *page, const char *file, const char *dir, const char *passphrase)
+{
+  Actions *a = g_object_get_data (G_OBJECT (page), ACTIONS_KEY);
+  PpBundleImportOptions opts = { 0 };
+
+  g_return_if_fail (a != NULL);
+  opts.passphrase = passphrase && *passphrase ? passphrase : NULL;
+  opts.without_keys = opts.passphrase == NULL;
+  set_busy (a, TRUE);
+  pp_bundle_import_async (file, dir, &opts, on_progress, a, a->cancellable, on_imported, g_object_ref (page));
 }
 
 /* ---- Export Apache/nginx configuration… ------------------------------- */
@@ -262,18 +282,26 @@ on_import_bundle (GtkButton *button, Actions *a)
 static void
 on_export_engines (GtkButton *button, Actions *a)
 {
-  static const PpEngine engines[] = { PP_ENGINE_APACHE, PP_ENGINE_NGINX };
-  PpSite *site = pp_page_get_site (a->page);
   g_autofree char *dir = NULL;
-  g_autoptr(GString) text = g_string_new (NULL);
-  gboolean any_error = FALSE;
 
-  if (site == NULL)
+  if (pp_page_get_site (a->page) == NULL)
     return;
   dir = choose_path (a, GTK_FILE_CHOOSER_ACTION_SELECT_FOLDER, _("Folder for the Apache and nginx configurations"),
                      _("_Export"), NULL);
-  if (dir == NULL)
-    return;
+  if (dir != NULL)
+    pp_bundle_actions_export_engines (a->page, dir);
+}
+
+void
+pp_bundle_actions_export_engines (PpPage *page, const char *dir)
+{
+  static const PpEngine engines[] = { PP_ENGINE_APACHE, PP_ENGINE_NGINX };
+  Actions *a = g_object_get_data (G_OBJECT (page), ACTIONS_KEY);
+  PpSite *site = pp_page_get_site (page);
+  g_autoptr(GString) text = g_string_new (NULL);
+  gboolean any_error = FALSE;
+
+  g_return_if_fail (a != NULL && site != NULL);
   for (guint e = 0; e < G_N_ELEMENTS (engines); e++)
     {
       const char *name = pp_engine_to_string (engines[e]);
@@ -358,4 +386,22 @@ pp_bundle_actions_attach (PpPage *page, GtkWidget *export_box)
     }
   gtk_widget_show (a->result);
   g_object_set_data_full (G_OBJECT (page), ACTIONS_KEY, a, actions_free);
+}
+
+const char *
+pp_bundle_actions_get_result (PpPage *page, gboolean *is_error)
+{
+  Actions *a = g_object_get_data (G_OBJECT (page), ACTIONS_KEY);
+
+  g_return_val_if_fail (a != NULL, NULL);
+  if (is_error)
+    *is_error = gtk_style_context_has_class (gtk_widget_get_style_context (a->result), "error");
+  return gtk_label_get_text (GTK_LABEL (a->result));
+}
+
+gboolean
+pp_bundle_actions_is_busy (PpPage *page)
+{
+  Actions *a = g_object_get_data (G_OBJECT (page), ACTIONS_KEY);
+  return a != NULL && gtk_widget_get_visible (a->progress);
 }
