@@ -368,7 +368,12 @@ handler (SoupServer *soup, SoupServerMessage *msg, const char *path, GHashTable 
       }
     st->uploaded = TRUE;
     g_clear_pointer (&st->upload, pp_upload_free);
-    soup_server_message_set_status (msg, created ? SOUP_STATUS_CREATED : SOUP_STATUS_NO_CONTENT, NULL);
+    /* A replaced file gets 200 with an empty body, not 204: libsoup 3.2
+     * strips Content-Length from a 204 and then treats the response as
+     * "ends at EOF", closing the connection, so every phone replacing its
+     * log would pay a new TLS handshake (RFC 9110 allows either code). */
+    soup_server_message_set_status (msg, created ? SOUP_STATUS_CREATED : SOUP_STATUS_OK, NULL);
+    soup_message_headers_set_content_length (soup_server_message_get_response_headers (msg), 0);
   }
 }
 
@@ -455,7 +460,7 @@ log_request (PpServer *server, SoupServerMessage *msg, gboolean aborted)
   set_str (ev, "cipher", st->peer->cipher);
   set_str (ev, "user", st->user);
   set_str (ev, "reason", st->reason ? st->reason
-                         : aborted ? _("The client closed the connection before the transfer finished.") : NULL);
+                         : aborted ? _("The connection ended before the transfer finished: the client closed it, or stopped reading and timed out.") : NULL);
   set_str (ev, "remedy", st->remedy);
   pp_events_emit (server->events, ev);
 }

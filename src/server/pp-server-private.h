@@ -33,6 +33,7 @@ struct _PpServer {
   gint         requests;     /* atomic */
   GDateTime   *started;
   char        *reload_error; /* the last failed reload, until one succeeds */
+  guint        io_timeout_s;
 };
 
 struct _PpWorker {

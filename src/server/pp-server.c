@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #define NONCE_MAX_AGE_S 300
+#define IO_TIMEOUT_S 60
 #define ACCEPT_BATCH 64
 
 static const char *const site_names[PP_N_SITES] = { "http", "https" };
@@ -66,6 +67,15 @@ pp_server_new (const char *site_dir, GError **error)
   server->events = pp_events_new (logs, config->log_max_bytes);
   server->workers = g_ptr_array_new ();
   server->started = g_date_time_new_now_utc ();
+  {
+    /* PHONEPROV_IO_TIMEOUT (seconds): how long a connection may make no
+     * progress at all; the default suits phones on slow links. */
+    const char *env = g_getenv ("PHONEPROV_IO_TIMEOUT");
+    guint64 t = IO_TIMEOUT_S;
+    if (env && !g_ascii_string_to_unsigned (env, 10, 1, 3600, &t, NULL))
+      t = IO_TIMEOUT_S;
+    server->io_timeout_s = (guint) t;
+  }
   return server;
 }
 
@@ -219,6 +229,9 @@ handle_socket (PpWorker *worker, guint site, GSocket *sock)
       return;
     }
   g_socket_set_option (sock, IPPROTO_TCP, TCP_NODELAY, 1, NULL);
+  /* A peer that stops reading (or sending) for this long is dropped: the
+   * socket's sources then fire and the next I/O fails with TIMED_OUT. */
+  g_socket_set_timeout (sock, worker->server->io_timeout_s);
   peer = pp_peer_new (site_names[site], remote);
   if (site == PP_SITE_HTTPS)
     {

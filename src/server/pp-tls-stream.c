@@ -53,6 +53,7 @@ struct _PpTlsStream {
    * before anything else is written (gnutls_record_send() documentation). */
   gsize            pending_write;
   gboolean         closed;
+  gint64           last_progress; /* monotonic; for the socket's idle timeout */
 };
 
 G_DEFINE_FINAL_TYPE (PpTlsStream, pp_tls_stream, G_TYPE_IO_STREAM)
@@ -68,6 +69,20 @@ set_tls_error (int ret, GError **error)
   return FALSE;
 }
 
+/* GnuTLS does its own recv()/send(), so the GSocket timeout only wakes our
+ * sources; turn a wake-up after that long without progress into the
+ * TIMED_OUT error GSocket itself would give. */
+static gboolean
+stalled (PpTlsStream *s, GError **error)
+{
+  guint timeout = g_socket_get_timeout (s->socket);
+
+  if (timeout == 0 || g_get_monotonic_time () - s->last_progress < (gint64) timeout * G_USEC_PER_SEC)
+    return FALSE;
+  g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT, "The peer made no progress; connection timed out");
+  return TRUE;
+}
+
 static gssize
 stream_read (PpTlsStream *s, void *buffer, gsize count, gboolean blocking,
              GCancellable *cancellable, GError **error)
@@ -80,13 +95,18 @@ stream_read (PpTlsStream *s, void *buffer, gsize count, gboolean blocking,
         return -1;
       n = gnutls_record_recv (s->session, buffer, count);
       if (n >= 0)
-        return n;
+        {
+          s->last_progress = g_get_monotonic_time ();
+          return n;
+        }
       /* A phone that drops the connection without close_notify has still
        * finished its request; treat it as end of stream. */
       if (n == GNUTLS_E_PREMATURE_TERMINATION)
         return 0;
       if (n == GNUTLS_E_INTERRUPTED)
         continue;
+      if (n == GNUTLS_E_AGAIN && stalled (s, error))
+        return -1;
       if (n != GNUTLS_E_AGAIN || !blocking)
         {
           set_tls_error ((int) n, error);
@@ -114,6 +134,7 @@ stream_write (PpTlsStream *s, const void *buffer, gsize count, gboolean blocking
       if (n >= 0)
         {
           s->pending_write = 0;
+          s->last_progress = g_get_monotonic_time ();
           /* The completed record was the caller's first bytes (callers
            * retry with the same buffer after G_IO_ERROR_WOULD_BLOCK). */
           return MIN ((gsize) n, count);
@@ -124,6 +145,8 @@ stream_write (PpTlsStream *s, const void *buffer, gsize count, gboolean blocking
             s->pending_write = count;
           if (n == GNUTLS_E_INTERRUPTED)
             continue;
+          if (stalled (s, error))
+            return -1;
           if (!blocking)
             {
               set_tls_error ((int) n, error);
@@ -342,6 +365,7 @@ pp_tls_stream_new (GSocket *socket, gpointer session)
 
   s->socket = g_object_ref (socket);
   s->session = session;
+  s->last_progress = g_get_monotonic_time ();
   in->owner = s;
   out->owner = s;
   s->input = G_INPUT_STREAM (in);

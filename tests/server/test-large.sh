@@ -11,7 +11,11 @@ want=$(sha256sum < "$site/boot/firmware.sip.ld" | cut -d' ' -f1)
 # would read as growth here; keep it small so the measurement stays ours.
 ASAN_OPTIONS="${ASAN_OPTIONS:-}:quarantine_size_mb=1:thread_local_quarantine_size_kb=64"
 export ASAN_OPTIONS
+# Connections without any progress for 3 s are dropped (default 60 s).
+PHONEPROV_IO_TIMEOUT=3
+export PHONEPROV_IO_TIMEOUT
 start_daemon
+unset PHONEPROV_IO_TIMEOUT
 u=${https_url%/}
 ca=$pki/siteca.crt
 ccurl() { curl -s -m 60 --cacert "$ca" --cert "$pki/phone1.crt" --key "$pki/phone1.key" "$@"; }
@@ -72,5 +76,17 @@ wait $slow
 rc=$?
 got=$(sha256sum < "$work/slow" | cut -d' ' -f1)
 ok $([ $rc -eq 0 ] && [ "$got" = "$want" ]; echo $?) "the download started before the reload completes intact (curl $rc)"
+
+# A client that stops reading does not hold its connection forever (curl
+# itself would not notice while it throttles, so watch the server's side).
+t0=$(date +%s)
+ccurl --limit-rate 1 -m 60 -o /dev/null "$u/firmware.sip.ld" &
+stalled=$!
+i=0
+while [ $i -lt 150 ] && ! events | grep '"path":"/firmware.sip.ld"' | grep -q '"status":0'; do sleep 0.2; i=$((i + 1)); done
+t1=$(date +%s)
+kill $stalled 2>/dev/null
+wait $stalled 2>/dev/null
+ok $([ $i -lt 150 ]; echo $?) "a client that stops reading is dropped after the idle timeout ($((t1 - t0)) s, logged as aborted)"
 
 finish
