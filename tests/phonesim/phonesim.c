@@ -121,7 +121,7 @@ set_ua (Sim *sim, const char *type)
 
 static const long ok200[] = { 200, 0 };
 static const long maybe[] = { 200, 404, 0 };
-static const long put_ok[] = { 201, 204, 0 };
+static const long put_ok[] = { 200, 201, 204, 0 };
 
 static void
 run_boot (Sim *sim)

@@ -116,7 +116,13 @@ code=$(dcurl -T "$work/up1" -o /dev/null -w '%{http_code}' "$u/0004f2000001-boot
 ok $([ "$code" = 201 ] && cmp -s "$work/up1" "$site/boot/0004f2000001-boot.log"; echo $?) "PUT of a boot log creates it (201)"
 head -c 5000 /dev/urandom > "$work/up2"
 code=$(dcurl -T "$work/up2" -o /dev/null -w '%{http_code}' "$u/0004f2000001-boot.log")
-ok $([ "$code" = 204 ] && cmp -s "$work/up2" "$site/boot/0004f2000001-boot.log"; echo $?) "PUT replaces it whole (204)"
+ok $([ "$code" = 200 ] && cmp -s "$work/up2" "$site/boot/0004f2000001-boot.log"; echo $?) "PUT replaces it whole (200)"
+# A phone replaces its log on every boot, then fetches more files on the same
+# connection: the connection must survive the replacing PUT.
+dcurl -v -T "$work/up1" -o /dev/null "$u/0004f2000001-boot.log" --next --digest -u 'phone:Secr3t-pass' -o /dev/null "$u/sip.cfg" \
+  2> "$work/keepalive.log"
+! grep -q 'seems to be dead\|Closing connection' "$work/keepalive.log" && grep -q 'Re-using existing connection' "$work/keepalive.log"
+ok $? "the connection stays open after a PUT that replaces a file"
 code=$(dcurl -T "$work/up1" -o /dev/null -w '%{http_code}' "$u/sip.cfg")
 ok $([ "$code" = 403 ] && ! cmp -s "$work/up1" "$site/boot/sip.cfg"; echo $?) "PUT outside the upload patterns is refused ($code)"
 code=$(curl -s -T "$work/up1" -o /dev/null -w '%{http_code}' "$u/0004f2000002-boot.log")
