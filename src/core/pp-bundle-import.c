@@ -400,6 +400,19 @@ check_target (const char *target, gboolean replace, gboolean *exists, GError **e
   return TRUE;
 }
 
+/* The rename itself must reach the disk, not only the files. */
+static void
+sync_parent (const char *target)
+{
+  g_autofree char *parent = g_path_get_dirname (target);
+  int fd = open (parent, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd >= 0)
+    {
+      (void) fsync (fd);
+      close (fd);
+    }
+}
+
 /* One rename makes the new site appear; replacing swaps both atomically. */
 static gboolean
 commit (const char *staging, const char *target, gboolean exists, char **backup, GError **error)
@@ -409,6 +422,7 @@ commit (const char *staging, const char *target, gboolean exists, char **backup,
       (void) g_rmdir (target);   /* an empty folder, or nothing */
       if (g_rename (staging, target) != 0)
         return refuse (error, PP_ERROR_IO, _("Could not move the site into “%s”: %s."), target, g_strerror (errno));
+      sync_parent (target);
       return TRUE;
     }
   {
@@ -417,6 +431,7 @@ commit (const char *staging, const char *target, gboolean exists, char **backup,
     g_autofree char *bak = g_strdup_printf ("%s.before-import-%s", target, stamp);
     if (renameat2 (AT_FDCWD, staging, AT_FDCWD, target, RENAME_EXCHANGE) != 0)
       return refuse (error, PP_ERROR_IO, _("Could not swap the new site into “%s”: %s."), target, g_strerror (errno));
+    sync_parent (target);
     /* staging now holds the previous site. */
     if (g_rename (staging, bak) != 0)
       {
