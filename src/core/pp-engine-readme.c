@@ -19,6 +19,10 @@ pp_engine_readme (PpSite *site, gboolean have_apache, gboolean have_nginx, gbool
       "each node as pki/server/server.key (mode 0600), or export again with a\n"
       "passphrase.\n\n");
   g_string_append (s,
+    "**Keep this bundle secret** even with its keys protected: auth/ holds the\n"
+    "phone account (the htdigest file and the phone password), which is enough\n"
+    "to download every boot file over HTTP.\n\n");
+  g_string_append (s,
     "This bundle holds a phoneprov site (site.conf, boot/, pki/, auth/) and\n"
     "generated configurations for Apache httpd 2.4 (both sites) and nginx (the\n"
     "HTTPS site only: nginx has no digest authentication for bootROM).\n\n"
