@@ -1,4 +1,4 @@
-/* PKI commands: ca init|sign|list, csr new, crl, export. */
+/* PKI commands: ca init|import|sign|list, csr new, crl, export. */
 #include "config.h"
 #include "pp-cli.h"
 #include "pp-error.h"
@@ -100,6 +100,55 @@ cmd_ca_init (PpCliContext *ctx, int argc, char **argv)
   if (pem == NULL)
     return pp_cli_fail (error);
   fputs (pem, stdout);
+  return PP_CLI_OK;
+}
+
+static int
+cmd_ca_import (PpCliContext *ctx, int argc, char **argv)
+{
+  g_autofree char *key_file = NULL, *pass_file = NULL;
+  gboolean replace = FALSE;
+  const GOptionEntry entries[] = {
+    { "key", 0, 0, G_OPTION_ARG_FILENAME, &key_file, N_("The CA's private key (PEM or DER, PKCS #8 or OpenSSL form; not needed when CERT is PKCS #12)"), N_("KEY") },
+    { "replace", 0, 0, G_OPTION_ARG_NONE, &replace, N_("Replace the site's CA; its files are kept in pki/ca/old-<time>/"), NULL },
+    PASSPHRASE_ENTRY (pass_file),
+    { NULL }
+  };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PpSite) site = NULL;
+  g_autofree char *cert_data = NULL, *key_data = NULL, *pass = NULL, *pem = NULL, *archived = NULL;
+  gsize cert_len = 0, key_len = 0;
+
+  if (!pp_cli_parse (&argc, &argv, entries, "CERT",
+                     _("Make an existing CA (XCA, gnoMint, OpenSSL) the site's CA: its certificate and key, or one PKCS #12 file with both. The passphrase opens them and protects the stored key.")))
+    return PP_CLI_USAGE;
+  if (argc != 2)
+    return pp_cli_usage (_("ca import needs the CA certificate file, for example “ca import ca.crt --key ca.key”."));
+  pass = pp_cli_read_passphrase (pass_file, &error);
+  if (error)
+    return pp_cli_fail (error);
+  if (!pp_file_read (argv[1], 4 * 1024 * 1024, &cert_data, &cert_len, &error)
+      || (key_file && !pp_file_read (key_file, 4 * 1024 * 1024, &key_data, &key_len, &error)))
+    return pp_cli_fail (error);
+  site = pp_cli_open_site (ctx);
+  if (site == NULL)
+    return PP_CLI_ERROR;
+  pem = pp_ca_import (site, cert_data, cert_len, key_data, key_len, pass, replace, &archived, &error);
+  if (key_data)
+    explicit_bzero (key_data, key_len);
+  if (pem == NULL)
+    return pp_cli_fail (error);
+  {
+    g_autoptr(GPtrArray) certs = pp_certs_from_data (pem, strlen (pem), NULL);
+    g_autofree char *subject = certs ? pp_cert_subject (certs->pdata[0]) : NULL;
+    g_autofree char *fp = certs ? pp_cert_fingerprint (certs->pdata[0], GNUTLS_DIG_SHA256) : NULL;
+    printf (_("Imported the CA “%s” (SHA-256 %s) into pki/ca/; it has issued nothing here yet.\n"),
+            subject ? subject : "?", fp ? fp : "?");
+    if (archived)
+      printf (_("The previous CA's files are in pki/ca/%s/.\n"), archived);
+    if (!pp_ca_key_is_encrypted (site))
+      g_printerr (_("phoneprovctl: warning: the CA key is stored without a passphrase (pki/ca/ca.key, readable only by you). Give --passphrase-file to protect it.\n"));
+  }
   return PP_CLI_OK;
 }
 
@@ -464,6 +513,7 @@ cmd_cert_import (PpCliContext *ctx, int argc, char **argv)
 
 const PpCliCommand pp_cli_pki_commands[] = {
   { "ca init", "--cn NAME [--dn-suffix DN] [OPTIONS]", N_("Create the local root CA"), cmd_ca_init },
+  { "ca import", "CERT [--key KEY] [--passphrase-file F] [--replace]", N_("Import an existing CA (certificate and key, or PKCS #12)"), cmd_ca_import },
   { "ca sign", "[--csr FILE] [--template T]", N_("Issue a certificate (no --csr: sign and install the server request)"), cmd_ca_sign },
   { "ca list", "[--json]", N_("List certificates the CA issued"), cmd_ca_list },
   { "csr new", "--cn FQDN [--dns N] [--ip A] …", N_("Create the server key and request"), cmd_csr_new },

@@ -34,6 +34,9 @@ PpPkiTxn *pp_pki_txn_begin (PpSite *site, const char *rel, gboolean start_empty,
 gboolean  pp_pki_txn_write (PpPkiTxn *txn, const char *name, const void *data, gsize len,
                             gboolean secret, GError **error);
 void      pp_pki_txn_remove (PpPkiTxn *txn, const char *name);
+/* Copy the live folder's files into old-<UTC time>/ of the new state, and
+ * carry over earlier old-* archives. Returns the archive's name. */
+char     *pp_pki_txn_archive_previous (PpPkiTxn *txn, GError **error);
 gboolean  pp_pki_txn_commit (PpPkiTxn *txn, GError **error);
 void      pp_pki_txn_free (PpPkiTxn *txn);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PpPkiTxn, pp_pki_txn_free)

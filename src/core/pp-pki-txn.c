@@ -25,6 +25,8 @@ struct _PpPkiTxn {
   char *parent;
 };
 
+/* The folder, its files and its archive subfolders (old-<time>/, one
+ * level); links are removed, never followed. */
 static void
 remove_flat_dir (const char *dir)
 {
@@ -33,9 +35,58 @@ remove_flat_dir (const char *dir)
   while (d && (name = g_dir_read_name (d)))
     {
       g_autofree char *p = g_build_filename (dir, name, NULL);
-      g_unlink (p);
+      GStatBuf st;
+      if (g_lstat (p, &st) == 0 && S_ISDIR (st.st_mode))
+        {
+          g_autoptr(GDir) sub = g_dir_open (p, 0, NULL);
+          const char *n2;
+          while (sub && (n2 = g_dir_read_name (sub)))
+            {
+              g_autofree char *p2 = g_build_filename (p, n2, NULL);
+              g_unlink (p2);
+            }
+          g_rmdir (p);
+        }
+      else
+        g_unlink (p);
     }
   g_rmdir (dir);
+}
+
+/* Copy the regular files of @src into @dst (created 0700), modes kept.
+ * With @subdirs, folders of @src are copied the same way, one level. */
+static gboolean
+copy_dir (const char *src, const char *dst, gboolean subdirs, GError **error)
+{
+  g_autoptr(GDir) d = g_dir_open (src, 0, NULL);
+  const char *name;
+
+  if (!pp_mkdir (dst, 0700, error))
+    return FALSE;
+  while (d && (name = g_dir_read_name (d)))
+    {
+      g_autofree char *from = g_build_filename (src, name, NULL);
+      g_autofree char *to = g_build_filename (dst, name, NULL);
+      g_autofree char *data = NULL;
+      GStatBuf st;
+      gsize len = 0;
+      if (g_lstat (from, &st) != 0)
+        continue;
+      if (S_ISDIR (st.st_mode))
+        {
+          if (subdirs && !copy_dir (from, to, FALSE, error))
+            return FALSE;
+          continue;
+        }
+      if (!S_ISREG (st.st_mode))
+        continue;
+      if (!pp_file_read (from, PP_PKI_MAX_FILE, &data, &len, error)
+          || !pp_file_write_atomic (to, data, len, st.st_mode & 0777, error))
+        return FALSE;
+      if (data)
+        explicit_bzero (data, len);
+    }
+  return TRUE;
 }
 
 void
@@ -59,8 +110,6 @@ pp_pki_txn_begin (PpSite *site, const char *rel, gboolean start_empty, GError **
   g_autoptr(PpPkiTxn) txn = g_new0 (PpPkiTxn, 1);
   g_autofree char *stage_rel = g_strconcat (rel, ".new", NULL);
   g_autofree char *old_rel = g_strconcat (rel, ".old", NULL);
-  g_autoptr(GDir) d = NULL;
-  const char *name;
 
   txn->dir = pp_site_path (site, rel);
   txn->stage = pp_site_path (site, stage_rel);
@@ -73,23 +122,44 @@ pp_pki_txn_begin (PpSite *site, const char *rel, gboolean start_empty, GError **
     return NULL;
   if (start_empty)
     return g_steal_pointer (&txn);
-  d = g_dir_open (txn->dir, 0, NULL);
-  while (d && (name = g_dir_read_name (d)))
-    {
-      g_autofree char *src = g_build_filename (txn->dir, name, NULL);
-      g_autofree char *dst = g_build_filename (txn->stage, name, NULL);
-      g_autofree char *data = NULL;
-      GStatBuf st;
-      gsize len = 0;
-      if (g_lstat (src, &st) != 0 || !S_ISREG (st.st_mode))
-        continue;
-      if (!pp_file_read (src, PP_PKI_MAX_FILE, &data, &len, error)
-          || !pp_file_write_atomic (dst, data, len, st.st_mode & 0777, error))
-        return NULL;
-      if (data)
-        explicit_bzero (data, len);
-    }
+  /* Archive subfolders travel too, so a later change keeps them. */
+  if (!copy_dir (txn->dir, txn->stage, TRUE, error))
+    return NULL;
   return g_steal_pointer (&txn);
+}
+
+char *
+pp_pki_txn_archive_previous (PpPkiTxn *txn, GError **error)
+{
+  g_autoptr(GDir) d = g_dir_open (txn->dir, 0, NULL);
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autofree char *stamp = g_date_time_format (now, "old-%Y%m%dT%H%M%SZ");
+  g_autofree char *name = g_strdup (stamp);
+  g_autofree char *archive = NULL;
+  const char *entry;
+
+  /* Earlier archives first, so a new name cannot collide with them. */
+  while (d && (entry = g_dir_read_name (d)))
+    {
+      g_autofree char *from = g_build_filename (txn->dir, entry, NULL);
+      g_autofree char *to = g_build_filename (txn->stage, entry, NULL);
+      GStatBuf st;
+      if (g_str_has_prefix (entry, "old-") && g_lstat (from, &st) == 0 && S_ISDIR (st.st_mode)
+          && !copy_dir (from, to, FALSE, error))
+        return NULL;
+    }
+  for (guint i = 2; ; i++)
+    {
+      g_free (archive);
+      archive = g_build_filename (txn->stage, name, NULL);
+      if (!g_file_test (archive, G_FILE_TEST_EXISTS))
+        break;
+      g_free (name);
+      name = g_strdup_printf ("%s-%u", stamp, i);
+    }
+  if (!copy_dir (txn->dir, archive, FALSE, error))
+    return NULL;
+  return g_steal_pointer (&name);
 }
 
 gboolean

@@ -338,14 +338,18 @@ set_key_ids (gnutls_x509_crt_t crt, gnutls_x509_crt_t issuer, GError **error)
 
 /* The new CA is written whole into a fresh folder and swapped in at once
  * (pp-pki-txn.c): a crash leaves the old CA or the new one, never a key
- * from one and a certificate from the other. */
+ * from one and a certificate from the other. A replaced CA is kept in
+ * old-<time>/ of the new folder: a mistaken --replace loses no key. */
 static gboolean
 write_ca_dir (PpSite *site, const char *key_pem, const char *crt_pem, GBytes *crl, GError **error)
 {
   static const char empty_index[] = "{\"version\":1,\"certificates\":[]}\n";
   g_autoptr(PpPkiTxn) txn = pp_pki_txn_begin (site, "pki/ca", TRUE, error);
+  g_autofree char *archive = NULL;
 
   return txn != NULL
+         && ((!pp_pki_exists (site, PP_CA_CRT) && !pp_pki_exists (site, PP_CA_KEY))
+             || (archive = pp_pki_txn_archive_previous (txn, error)) != NULL)
          && pp_pki_txn_write (txn, "ca.key", key_pem, strlen (key_pem), TRUE, error)
          && pp_pki_txn_write (txn, "index.json", empty_index, sizeof empty_index - 1, FALSE, error)
          && pp_pki_txn_write (txn, "crlnumber", "1\n", 2, FALSE, error)
@@ -383,7 +387,7 @@ pp_ca_create (PpSite *site, const PpCaParams *params, gboolean replace,
   if (!replace && pp_ca_exists (site))
     {
       g_set_error (error, PP_ERROR, PP_ERROR_EXISTS,
-                   _("This site already has a certificate authority. Replacing it invalidates every certificate it issued; use --replace if that is what you want."));
+                   _("This site already has a certificate authority. Replacing it invalidates every certificate it issued; use --replace if that is what you want (the old CA files are kept in pki/ca/old-<time>/)."));
       return NULL;
     }
 

@@ -90,8 +90,8 @@ typedef struct {
 
 gboolean pp_ca_exists (PpSite *site);
 /* Creates pki/ca/{ca.crt,ca.key,index.json,crl.pem}. Refuses (PP_ERROR_EXISTS)
- * when the site already has a CA, unless @replace. Returns the CA certificate
- * PEM. */
+ * when the site already has a CA, unless @replace; the replaced CA's files
+ * are kept in pki/ca/old-<UTC time>/. Returns the CA certificate PEM. */
 char    *pp_ca_create (PpSite            *site,
                        const PpCaParams  *params,
                        gboolean           replace,
@@ -106,6 +106,43 @@ void     pp_ca_create_async (PpSite              *site,
                              gpointer             user_data);
 char    *pp_ca_create_finish (PpSite        *site,
                               GAsyncResult  *result,
+                              GError       **error);
+
+/* Adopt an existing CA (XCA, gnoMint, an OpenSSL CA) as the site's CA:
+ * its certificate (PEM, DER, PKCS #7) and private key (PEM or DER; PKCS #8
+ * plain or encrypted, or OpenSSL's traditional form), or one PKCS #12 or
+ * PEM file holding both (@key_data NULL). @passphrase opens the input and
+ * protects the stored ca.key (PKCS #8, PBES2 AES-256); without one ca.key
+ * is stored unencrypted. Refused, with nothing changed: a certificate that
+ * is not a self-signed CA allowed to sign certificates and CRLs, a key that
+ * does not belong to it, an expired or not yet valid CA, a weak key, and
+ * (PP_ERROR_EXISTS) a site that already has a CA unless @replace. With
+ * @replace the previous pki/ca files move into pki/ca/old-<UTC time>/ in
+ * the same swap; *@archived (optional) gets that folder's name, or NULL.
+ * The index of issued certificates starts empty and serials stay random;
+ * the first CRL's number is the current time, above any number the old
+ * tool used. Returns the CA certificate PEM. */
+char    *pp_ca_import (PpSite      *site,
+                       const void  *cert_data,
+                       gsize        cert_len,
+                       const void  *key_data,
+                       gsize        key_len,
+                       const char  *passphrase,
+                       gboolean     replace,
+                       char       **archived,
+                       GError     **error);
+/* @key may be NULL. Cancellation is honoured until the work starts. */
+void     pp_ca_import_async (PpSite              *site,
+                             GBytes              *cert,
+                             GBytes              *key,
+                             const char          *passphrase,
+                             gboolean             replace,
+                             GCancellable        *cancellable,
+                             GAsyncReadyCallback  callback,
+                             gpointer             user_data);
+char    *pp_ca_import_finish (PpSite        *site,
+                              GAsyncResult  *result,
+                              char         **archived,
                               GError       **error);
 
 /* ca.crt as PEM (PP_ERROR_NOT_FOUND when the site has no CA). */

@@ -61,6 +61,22 @@ test_ca_init (Fx *fx, gconstpointer user_data)
     g_assert_cmpstr (old_crt, !=, new_crt);
     g_assert_false (g_file_test (stage, G_FILE_TEST_EXISTS));
     g_assert_false (g_file_test (old, G_FILE_TEST_EXISTS));
+    {
+      /* The replaced CA is kept, key and all. */
+      g_autofree char *ca_dir = site_path (fx, "pki/ca");
+      g_autoptr(GDir) d = g_dir_open (ca_dir, 0, NULL);
+      const char *name;
+      guint archives = 0;
+      while ((name = g_dir_read_name (d)))
+        if (g_str_has_prefix (name, "old-"))
+          {
+            g_autofree char *kept = g_build_filename (ca_dir, name, "ca.crt", NULL);
+            g_autofree char *kept_text = read_file (kept, NULL);
+            g_assert_cmpstr (kept_text, ==, old_crt);
+            archives++;
+          }
+      g_assert_cmpuint (archives, ==, 1);
+    }
     g_assert_cmpint (run (&t, &e, "openssl", "crl", "-in", crl, "-CAfile", crt, "-noout", "-text", NULL), ==, 0);
     assert_contains (e, "verify OK");
     assert_contains (t, "ecdsa-with-SHA384");
