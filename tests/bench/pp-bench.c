@@ -85,6 +85,7 @@ struct _Worker {
   guint64     requests_ok;
   guint64     errors;
   guint64     connects;
+  guint64     resumed;      /* connections whose TLS session was resumed */
   guint64     bytes_down;
   double      appconnect_sum;
 };
@@ -179,14 +180,32 @@ on_read (char *buffer, size_t size, size_t nitems, void *user_data)
   return n;
 }
 
+static int phone_ex_index = -1;
+
+/* Counts resumed handshakes: the server's word, not the client's offer. */
+static void
+on_ssl_info (const SSL *ssl, int where, int ret)
+{
+  Phone *p;
+
+  if (!(where & SSL_CB_HANDSHAKE_DONE) || !SSL_session_reused ((SSL *) ssl))
+    return;
+  p = SSL_CTX_get_ex_data (SSL_get_SSL_CTX (ssl), phone_ex_index);
+  if (p != NULL)
+    p->worker->resumed++;
+}
+
 static CURLcode
 on_ssl_ctx (CURL *easy, void *ssl_ctx, void *user_data)
 {
-  Device *d = user_data;
+  Phone *p = user_data;
+  Device *d = p->bench->devices->pdata[p->index % p->bench->devices->len];
 
   if (SSL_CTX_use_certificate (ssl_ctx, d->cert) != 1 ||
       SSL_CTX_use_PrivateKey (ssl_ctx, d->key) != 1)
     return CURLE_SSL_CERTPROBLEM;
+  SSL_CTX_set_ex_data (ssl_ctx, phone_ex_index, p);
+  SSL_CTX_set_info_callback (ssl_ctx, on_ssl_info);
   return CURLE_OK;
 }
 
@@ -265,7 +284,7 @@ phone_new (Worker *w)
   if (b->openssl)
     {
       curl_easy_setopt (p->easy, CURLOPT_SSL_CTX_FUNCTION, on_ssl_ctx);
-      curl_easy_setopt (p->easy, CURLOPT_SSL_CTX_DATA, d);
+      curl_easy_setopt (p->easy, CURLOPT_SSL_CTX_DATA, p);
     }
   else
     {
@@ -471,6 +490,7 @@ run (Bench *b)
       total.requests_ok += w->requests_ok;
       total.errors += w->errors;
       total.connects += w->connects;
+      total.resumed += w->resumed;
       total.bytes_down += w->bytes_down;
       total.appconnect_sum += w->appconnect_sum;
       g_array_free (w->done_ms, TRUE);
@@ -494,17 +514,17 @@ run (Bench *b)
            b->resume ? "session resumption allowed" : "no session resumption");
   g_print ("  phones ok %u, failed %u, errors %" G_GUINT64_FORMAT " in %.2f s\n",
            ok, total.failed, total.errors, wall);
-  g_print ("  %.1f phones/s, %.1f requests/s, %.1f MB/s, %" G_GUINT64_FORMAT " connections"
-           " (mean handshake done after %.1f ms)\n",
-           ok / wall, total.requests_ok / wall, mb / wall, total.connects,
+  g_print ("  %.1f phones/s, %.1f requests/s, %.1f MB/s, %" G_GUINT64_FORMAT " connections, %"
+           G_GUINT64_FORMAT " of them resumed (mean handshake done after %.1f ms)\n",
+           ok / wall, total.requests_ok / wall, mb / wall, total.connects, total.resumed,
            total.connects ? total.appconnect_sum / (double) total.connects : 0.0);
   g_print ("  phone completion p50 %.1f ms, p99 %.1f ms; load generator CPU %.2f s (%.0f%% of one core)\n",
            p50, p99, cpu1 - cpu0, 100.0 * (cpu1 - cpu0) / wall);
   g_print ("RESULT scenario=%s phones=%d concurrency=%d ok=%u failed=%u errors=%" G_GUINT64_FORMAT
            " wall_s=%.3f phones_per_s=%.2f requests_per_s=%.1f mb_per_s=%.1f p50_ms=%.1f"
-           " p99_ms=%.1f connections=%" G_GUINT64_FORMAT " gen_cpu_s=%.3f\n",
+           " p99_ms=%.1f connections=%" G_GUINT64_FORMAT " resumed=%" G_GUINT64_FORMAT " gen_cpu_s=%.3f\n",
            b->scenario, b->phones, b->concurrency, ok, total.failed, total.errors, wall, ok / wall,
-           total.requests_ok / wall, mb / wall, p50, p99, total.connects, cpu1 - cpu0);
+           total.requests_ok / wall, mb / wall, p50, p99, total.connects, total.resumed, cpu1 - cpu0);
   return total.errors == 0 && total.failed == 0 ? 0 : 1;
 }
 
@@ -571,6 +591,7 @@ main (int argc, char **argv)
   }
 
   curl_global_init (CURL_GLOBAL_DEFAULT);
+  phone_ex_index = SSL_CTX_get_ex_new_index (0, NULL, NULL, NULL, NULL);
   ret = run (&b);
   curl_global_cleanup ();
 
