@@ -2,12 +2,14 @@
  * and `phoneprovctl report` as a real process. */
 #include "config.h"
 #include "pp-cert-details.h"
+#include "pp-demo.h"
 #include "pp-expiry.h"
 #include "pp-fileutil.h"
 #include "pp-phone-account.h"
 #include "pp-pki.h"
 #include "pp-report.h"
 #include "pp-site.h"
+#include "pp-trust.h"
 
 #include <glib/gstdio.h>
 #include <string.h>
@@ -207,6 +209,53 @@ test_cli (Fixture *f, gconstpointer data)
   g_assert_true (WIFEXITED (status) && WEXITSTATUS (status) == 2);
 }
 
+static char *
+read_text (PpSite *site, const char *rel)
+{
+  g_autofree char *path = pp_site_path (site, rel);
+  char *data = NULL;
+  gsize len = 0;
+
+  g_assert_true (pp_file_read (path, 1 << 20, &data, &len, NULL));
+  return data;
+}
+
+/* The demo site behind help/screenshots is the same on every run and every
+ * machine: its server certificate has this exact fingerprint (keys from
+ * seeded RSA generation, fixed dates and serials), dated PP_DEMO_EPOCH. */
+#define DEMO_SERVER_SHA256 "CA:E6:7E:C3:71:DD:53:7D:21:90:FF:11:36:4E:D3:6D:57:86:6C:0D:31:F7:64:ED:5F:37:2A:83:CD:CA:98:63"
+
+static void
+test_demo_deterministic (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *tmp = g_dir_make_tmp ("pp-demo-XXXXXX", &error);
+  g_autofree char *dir = g_build_filename (tmp, "site", NULL);
+  g_autoptr(PpSite) site = pp_site_create (dir, &error);
+  g_autofree char *srv = NULL, *id = NULL;
+  g_autoptr(PpCertDetails) d = NULL;
+  g_autoptr(GPtrArray) trust = NULL;
+
+  g_assert_no_error (error);
+  g_assert_true (pp_demo_site_populate (site, 8080, 8443, NULL, &error));
+  g_assert_no_error (error);
+  srv = read_text (site, "pki/server/server.crt");
+  d = pp_cert_details_new_from_data (srv, strlen (srv), &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (pp_cert_details_get_fingerprint (d, "sha256"), ==, DEMO_SERVER_SHA256);
+  g_assert_cmpstr (pp_cert_details_get_identity (d), ==, PP_DEMO_HOSTNAME);
+  g_assert_cmpint (g_date_time_to_unix (pp_cert_details_get_activates (d)), ==, PP_DEMO_EPOCH);
+  g_assert_cmpuint (pp_server_cert_get_state (site), ==, PP_SERVER_CERT_INSTALLED);
+  trust = pp_trust_list (site, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (trust->len, ==, 1);
+
+  id = pp_demo_phone_identity (&error);
+  g_assert_no_error (error);
+  g_assert_nonnull (strstr (id, "PRIVATE KEY"));
+  rm_rf (tmp);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -214,5 +263,6 @@ main (int argc, char **argv)
   g_test_add ("/report/content", Fixture, NULL, fixture_setup, test_report_content, fixture_teardown);
   g_test_add ("/report/expiry", Fixture, NULL, fixture_setup, test_expiry, fixture_teardown);
   g_test_add ("/report/cli", Fixture, NULL, fixture_setup, test_cli, fixture_teardown);
+  g_test_add_func ("/report/demo-deterministic", test_demo_deterministic);
   return g_test_run ();
 }
