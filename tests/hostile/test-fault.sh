@@ -229,6 +229,8 @@ else
 fi
 code=$(dcurl -o /dev/null -w '%{http_code}' "$http_url/sip.cfg")
 ok $([ "$code" = 200 ] && [ "$(daemon_alive)" = 0 ]; echo $?) "the daemon still serves after unreadable files ($code)"
+# Checked before the truncation case: under ASan that one's SIGBUS is a report.
+ok $(! grep -q -e CRITICAL -e 'runtime error' -e AddressSanitizer "$daemon_log"; echo $?) "no CRITICAL or sanitizer report in the daemon log"
 # A file truncated while a phone downloads it over HTTPS (an admin's cp
 # over the firmware): the daemon must survive (served from a mapping, a
 # truncation means SIGBUS unless handled).
@@ -242,5 +244,4 @@ sleep 0.3
 alive=$(daemon_alive)
 todo $(is "$alive" 0) "a served file truncated during an HTTPS download: the daemon survives"
 if [ "$alive" != 0 ]; then wait "$daemon_pid" 2>/dev/null; diag "daemon exit status $? (135 = SIGBUS)"; daemon_pid=; start_daemon; fi
-ok $(! grep -q -e CRITICAL -e 'runtime error' -e AddressSanitizer "$daemon_log"; echo $?) "no CRITICAL or sanitizer report in the daemon log"
 finish
