@@ -16,6 +16,8 @@ struct _PpTlsContext {
   gnutls_datum_t                   ticket_key;
   gnutls_x509_trust_list_t         trust;
   GPtrArray                       *store;      /* gnutls_x509_crt_t, anchors + intermediates */
+  GHashTable                      *by_subject; /* raw subject DN (GBytes) → GPtrArray of store certs */
+  guint                            n_verified_intermediates;
   guint                            n_anchors;
   char                            *profile;
   char                            *server_subject;
