@@ -51,8 +51,17 @@ entry_widget (PpTrustPage *self, PpTrustEntry *e)
   gtk_label_set_markup (GTK_LABEL (title), markup);
   gtk_label_set_xalign (GTK_LABEL (title), 0);
   gtk_widget_set_hexpand (title, TRUE);
-  badge = gtk_label_new (e->polycom == PP_POLYCOM_GENUINE ? _("Genuine Polycom") : kind);
-  gtk_style_context_add_class (gtk_widget_get_style_context (badge), "dim-label");
+  badge = gtk_label_new (NULL);
+  if (e->polycom == PP_POLYCOM_GENUINE)
+    {
+      g_autofree char *m = g_markup_printf_escaped ("<span foreground=\"#26a269\"><b>%s</b></span>", _("Genuine Polycom"));
+      gtk_label_set_markup (GTK_LABEL (badge), m);
+    }
+  else
+    {
+      gtk_label_set_text (GTK_LABEL (badge), kind);
+      gtk_style_context_add_class (gtk_widget_get_style_context (badge), "dim-label");
+    }
   remove = gtk_button_new_with_mnemonic (_("_Remove"));
   {
     g_autofree char *name = g_strdup_printf (_("Remove %s from the trust store"), e->label ? e->label : e->subject);

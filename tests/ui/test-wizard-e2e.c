@@ -530,11 +530,43 @@ test_outside_ca (void)
   walk (TRUE);
 }
 
+static void
+remove_tree (const char *path)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  while (dir && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
+        remove_tree (child);
+      else
+        g_unlink (child);
+    }
+  g_rmdir (path);
+}
+
 int
 main (int argc, char **argv)
 {
+  int ret;
+
   gtk_test_init (&argc, &argv, NULL);
   g_test_add_func ("/wizard/e2e/local-ca", test_local_ca);
   g_test_add_func ("/wizard/e2e/outside-ca", test_outside_ca);
-  return g_test_run ();
+  ret = g_test_run ();
+  if (tmp_root)
+    {
+      /* A failed step may have left a daemon running: stop both. */
+      static const char *sites[] = { "site-local", "site-outside" };
+      for (guint i = 0; i < G_N_ELEMENTS (sites); i++)
+        {
+          g_autofree char *site = g_build_filename (tmp_root, sites[i], NULL);
+          if (g_file_test (site, G_FILE_TEST_IS_DIR))
+            stop_daemon (site);
+        }
+      remove_tree (tmp_root);
+    }
+  return ret;
 }
