@@ -107,7 +107,10 @@ append_main (GString *s, PpEngineGen *gen, const char *server_ref)
   g_autofree char *acclog = pp_engine_site_path (gen, "logs/nginx-access.log", FALSE);
   static const char *temps[] = { "client_body", "proxy", "fastcgi", "uwsgi", "scgi" };
 
-  g_string_append_printf (s, "worker_processes auto;\n"
+  g_string_append_printf (s, "# Started as root, nginx runs its workers as nobody: that account must read the\n"
+                             "# site and write the boot folder (uploads), or name another one here.\n"
+                             "# user www-data;\n"
+                             "worker_processes auto;\n"
                              "pid \"%s\";\n"
                              "error_log \"%s\" warn;\n\n"
                              "events {\n"
