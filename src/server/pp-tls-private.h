@@ -17,6 +17,7 @@ struct _PpTlsContext {
   gnutls_x509_trust_list_t         trust;
   GPtrArray                       *store;      /* gnutls_x509_crt_t, anchors + intermediates */
   GHashTable                      *by_subject; /* raw subject DN (GBytes) → GPtrArray of store certs */
+  GHashTable                      *names;      /* store cert → its subject as text, formatted once */
   guint                            n_verified_intermediates;
   guint                            n_anchors;
   char                            *profile;

@@ -103,6 +103,7 @@ pp_tls_context_unref (PpTlsContext *ctx)
   if (ctx->trust)
     gnutls_x509_trust_list_deinit (ctx->trust, 1);
   g_clear_pointer (&ctx->by_subject, g_hash_table_unref);
+  g_clear_pointer (&ctx->names, g_hash_table_unref);
   g_clear_pointer (&ctx->store, g_ptr_array_unref);
   g_free (ctx->profile);
   g_free (ctx->server_subject);
@@ -266,8 +267,10 @@ index_store (PpTlsContext *ctx)
 {
   ctx->by_subject = g_hash_table_new_full (g_bytes_hash, g_bytes_equal, (GDestroyNotify) g_bytes_unref,
                                            (GDestroyNotify) g_ptr_array_unref);
+  ctx->names = g_hash_table_new_full (NULL, NULL, NULL, g_free);
   for (guint i = 0; i < ctx->store->len; i++)
     {
+      g_hash_table_insert (ctx->names, ctx->store->pdata[i], crt_dn (ctx->store->pdata[i], FALSE));
       GBytes *name = crt_raw_name (ctx->store->pdata[i], FALSE);
       GPtrArray *list = g_hash_table_lookup (ctx->by_subject, name);
       if (list == NULL)
@@ -344,7 +347,10 @@ load_trust_dir (PpTlsContext *ctx, const char *dir, gboolean check_crl, GError *
   gnutls_x509_trust_list_init (&ctx->trust, 0);
   d = g_dir_open (dir, 0, NULL);
   if (d == NULL)
-    return TRUE; /* no trust store yet: every client certificate is refused */
+    {
+      index_store (ctx); /* empty: every client certificate is refused */
+      return TRUE;
+    }
   while ((name = g_dir_read_name (d)))
     {
       g_autofree char *path = g_build_filename (dir, name, NULL);
@@ -563,6 +569,15 @@ store_has_name (PpTlsContext *ctx, gnutls_x509_crt_t crt)
   return found;
 }
 
+/* Formatting a DN is costly in GnuTLS; store certificates have theirs
+ * formatted once at load. */
+static char *
+chain_subject (PpTlsContext *ctx, gnutls_x509_crt_t crt)
+{
+  const char *known = g_hash_table_lookup (ctx->names, crt);
+  return known ? g_strdup (known) : crt_dn (crt, FALSE);
+}
+
 static gboolean
 refuse (PpTlsRefusal *r, char *reason, const char *remedy)
 {
@@ -577,7 +592,8 @@ pp_tls_verify_peer (PpTlsContext *ctx, const gnutls_datum_t *der, unsigned n_der
 {
   gnutls_x509_crt_t chain[MAX_CHAIN];
   gboolean owned[MAX_CHAIN] = { FALSE };
-  unsigned len = 0, status = 0;
+  unsigned len = 0, status = 0, n_sent;
+  gnutls_x509_crt_t trusted_issuer = NULL;
   gboolean ok = FALSE;
   gnutls_x509_crt_t leaf;
   int ret;
@@ -614,6 +630,7 @@ pp_tls_verify_peer (PpTlsContext *ctx, const gnutls_datum_t *der, unsigned n_der
   peer->issuer = crt_dn (leaf, TRUE);
   peer->mac = crt_mac (leaf);
 
+  n_sent = len;
   /* Complete the chain from the store. */
   while (len < MAX_CHAIN && !crt_is_self_signed (chain[len - 1]))
     {
@@ -638,7 +655,20 @@ pp_tls_verify_peer (PpTlsContext *ctx, const gnutls_datum_t *der, unsigned n_der
         }
     }
 
-  ret = gnutls_x509_trust_list_verify_crt2 (ctx->trust, chain, len, NULL, 0, 0, &status, NULL);
+  /* What the phone sent, when its issuer is a verified intermediate in the
+   * trust list (GnuTLS then looks it up by name hash, one signature);
+   * otherwise the completed chain, so failures name their real cause. */
+  {
+    unsigned n_verify = len;
+    if (n_sent < len && chain[n_sent] != NULL
+        && gnutls_x509_trust_list_get_issuer (ctx->trust, chain[n_sent - 1], &trusted_issuer,
+                                              GNUTLS_TL_GET_COPY) == 0)
+      {
+        n_verify = n_sent;
+        gnutls_x509_crt_deinit (trusted_issuer);
+      }
+    ret = gnutls_x509_trust_list_verify_crt2 (ctx->trust, chain, n_verify, NULL, 0, 0, &status, NULL);
+  }
   if (ret < 0)
     {
       refuse (r, g_strdup_printf (_("The phone's certificate could not be checked: %s."), gnutls_strerror (ret)),
@@ -724,7 +754,7 @@ pp_tls_verify_peer (PpTlsContext *ctx, const gnutls_datum_t *der, unsigned n_der
   {
     GPtrArray *subjects = g_ptr_array_new ();
     for (unsigned i = 0; i < len; i++)
-      g_ptr_array_add (subjects, crt_dn (chain[i], FALSE));
+      g_ptr_array_add (subjects, i == 0 ? g_strdup (peer->subject) : chain_subject (ctx, chain[i]));
     g_ptr_array_add (subjects, NULL);
     g_strfreev (peer->chain);
     peer->chain = (char **) g_ptr_array_free (subjects, FALSE);
