@@ -153,7 +153,7 @@ ok $([ $rc -eq 0 ] && [ ! -e "$sock" ] && [ ! -e "$site/run/phoneprovd.pid" ]; e
 PHONEPROVD=$PHONEPROVD ctl server start > "$work/start" 2>&1
 ok $? "phoneprovctl server start: $(cat "$work/start")"
 pid=$(cat "$site/run/phoneprovd.pid" 2>/dev/null)
-sid=$(ps -o sid= -p "$pid" | tr -d ' ')
+sid=$(cut -d" " -f6 "/proc/$pid/stat" 2>/dev/null)
 ok $([ -n "$pid" ] && [ "$sid" = "$pid" ]; echo $?) "the started daemon leads its own session (pid $pid, sid $sid)"
 ctl server stop > /dev/null
 i=0
