@@ -65,13 +65,22 @@ job_site (Job *job, GError **error)
 /* ---- key ------------------------------------------------------------------ */
 
 static void
+secret_free (gpointer pem)
+{
+  if (pem)
+    explicit_bzero (pem, strlen (pem));
+  g_free (pem);
+}
+
+static void
 key_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
 {
   Job *job = data;
   GError *error = NULL;
   char *pem = pp_key_generate_pem (job->key_type, job->passphrase, cancellable, &error);
+  /* After a cancellation GTask drops this result: wipe the key then too. */
   if (pem)
-    g_task_return_pointer (task, pem, g_free);
+    g_task_return_pointer (task, pem, secret_free);
   else
     g_task_return_error (task, error);
 }
@@ -85,6 +94,10 @@ pp_key_generate_async (PpKeyType type, const char *passphrase, GCancellable *can
   job->key_type = type;
   job->passphrase = g_strdup (passphrase);
   task = job_task (NULL, job, cancellable, callback, user_data, pp_key_generate_async);
+  /* A key on its own changes nothing on disk, so the caller hears of the
+   * cancellation at once while GnuTLS, which cannot be interrupted,
+   * finishes the key in the thread and it is thrown away. */
+  g_task_set_return_on_cancel (task, TRUE);
   g_task_run_in_thread (task, key_thread);
 }
 

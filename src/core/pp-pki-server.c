@@ -215,7 +215,8 @@ pp_server_request_create (PpSite *site, const PpCsrParams *params, GCancellable 
   if (params->with_ecdsa)
     {
       ekey = pp_pki_generate_key (PP_KEY_ECDSA_P256, error);
-      if (ekey == NULL || (ecrq = build_request (params, ekey, error)) == NULL)
+      if (ekey == NULL || g_cancellable_set_error_if_cancelled (cancellable, error)
+          || (ecrq = build_request (params, ekey, error)) == NULL)
         return NULL;
     }
   if (g_cancellable_set_error_if_cancelled (cancellable, error))
@@ -266,7 +267,8 @@ pp_server_request_create (PpSite *site, const PpCsrParams *params, GCancellable 
     explicit_bzero (key_pem, strlen (key_pem));
     if (ekey_pem)
       explicit_bzero (ekey_pem, strlen (ekey_pem));
-    if (!ok || !pp_pki_txn_commit (txn, error))
+    /* Last chance to cancel: after the commit the request exists. */
+    if (!ok || g_cancellable_set_error_if_cancelled (cancellable, error) || !pp_pki_txn_commit (txn, error))
       return NULL;
   }
   if (!set_pending_flag (site, TRUE, error))

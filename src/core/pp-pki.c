@@ -166,12 +166,22 @@ pp_key_generate_pem (PpKeyType type, const char *passphrase, GCancellable *cance
 {
   g_autoptr(PpX509Privkey) key = NULL;
 
+  char *pem;
+
+  /* GnuTLS cannot interrupt its key generation: cancellation is checked
+   * around each slow step (generation, the PBKDF2 of an encrypted export). */
   if (g_cancellable_set_error_if_cancelled (cancellable, error))
     return NULL;
   key = pp_pki_generate_key (type, error);
   if (key == NULL || g_cancellable_set_error_if_cancelled (cancellable, error))
     return NULL;
-  return pp_export_key_pkcs8 (key, passphrase, error);
+  pem = pp_export_key_pkcs8 (key, passphrase, error);
+  if (pem != NULL && g_cancellable_set_error_if_cancelled (cancellable, error))
+    {
+      explicit_bzero (pem, strlen (pem));
+      g_clear_pointer (&pem, g_free);
+    }
+  return pem;
 }
 
 /* ---- CA ------------------------------------------------------------------- */
@@ -437,10 +447,12 @@ pp_ca_create (PpSite *site, const PpCaParams *params, gboolean replace,
   crt_pem = key_pem ? pp_cert_to_pem (crt, error) : NULL;
   if (crt_pem == NULL)
     return NULL;
-  /* A new CA starts with an empty index and CRL number 1. */
+  /* A new CA starts with an empty index and CRL number 1. The last chance
+   * to cancel is before the folder swap; after it the CA exists. */
   {
     g_autoptr(GBytes) crl = pp_pki_crl_build (crt, key, NULL, 1, 0, error);
-    gboolean ok = crl && write_ca_dir (site, key_pem, crt_pem, crl, error);
+    gboolean ok = crl && !g_cancellable_set_error_if_cancelled (cancellable, error)
+                  && write_ca_dir (site, key_pem, crt_pem, crl, error);
     explicit_bzero (key_pem, strlen (key_pem));
     if (!ok)
       return NULL;

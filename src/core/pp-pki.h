@@ -65,7 +65,17 @@ gboolean    pp_cert_template_from_string (const char *str, PpCertTemplate *out);
 
 /* A fresh private key as PKCS#8 PEM; encrypted (PBES2 AES-256) when
  * @passphrase is not NULL or empty. Slow for RSA: use the async variant from
- * the UI. Cancellation is checked before and after generation. */
+ * the UI.
+ *
+ * Cancellation: GnuTLS key generation cannot be interrupted (RSA 4096 can
+ * take seconds), so every call here checks @cancellable before and after
+ * each slow step: generation, the PBKDF2 of an encrypted export, signing.
+ * pp_key_generate_async, which changes nothing on disk, reports
+ * G_IO_ERROR_CANCELLED as soon as @cancellable fires; the key still being
+ * generated is wiped and dropped. The calls that change the site
+ * (pp_ca_create, pp_server_request_create and their async variants) stop
+ * at the next check and make their last one just before the folder swap:
+ * cancelled means nothing changed, a result means it all did. */
 char    *pp_key_generate_pem (PpKeyType      type,
                               const char    *passphrase,
                               GCancellable  *cancellable,

@@ -108,7 +108,13 @@ static char *
 request_target (SoupServerMessage *msg)
 {
   GUri *uri = soup_server_message_get_uri (msg);
-  const char *query = g_uri_get_query (uri);
+  const char *query;
+
+  /* libsoup answers some malformed requests (e.g. "CONNECT /path") with
+   * 400 itself and leaves them without a URI; they are still logged. */
+  if (uri == NULL)
+    return g_strdup ("");
+  query = g_uri_get_query (uri);
   return query ? g_strconcat (g_uri_get_path (uri), "?", query, NULL) : g_strdup (g_uri_get_path (uri));
 }
 

@@ -1,5 +1,6 @@
 /* pp-bench: N simulated phones against one HTTPS provisioning server,
- * C at a time, on libcurl multi in one thread. Every phone has its own
+ * C at a time, on libcurl multi (one multi handle per thread, 2 threads by
+ * default). Every phone has its own
  * device certificate (loaded into memory before the clock starts) and its own
  * easy handle, so with --resume a phone resumes only its own TLS session, as
  * a real phone would.
@@ -79,6 +80,7 @@ struct _Worker {
   CURLM      *multi;
   guint       concurrency;
   guint       active;
+  GPtrArray  *running;      /* Phone *, freed if the deadline strikes */
   gboolean    timed_out;
   GArray     *done_ms;      /* completion time of each successful phone */
   guint       failed;
@@ -306,6 +308,7 @@ phone_new (Worker *w)
   curl_easy_setopt (p->easy, CURLOPT_HTTPHEADER, p->headers);
 
   w->active++;
+  g_ptr_array_add (w->running, p);
   phone_start_step (p);
   return TRUE;
 }
@@ -377,6 +380,7 @@ phone_finish_step (Phone *p, CURLcode result)
   else
     w->failed++;
   w->active--;
+  g_ptr_array_remove_fast (w->running, p);
   phone_free (p);
 }
 
@@ -422,6 +426,13 @@ worker_run (gpointer data)
       if (g_get_monotonic_time () > b->deadline)
         {
           w->timed_out = TRUE;
+          for (guint i = 0; i < w->running->len; i++)
+            {
+              Phone *p = w->running->pdata[i];
+              curl_multi_remove_handle (w->multi, p->easy);
+              phone_free (p);
+            }
+          g_ptr_array_set_size (w->running, 0);
           break;
         }
       curl_multi_perform (w->multi, &running);
@@ -460,6 +471,7 @@ run (Bench *b)
       w->multi = curl_multi_init ();
       curl_multi_setopt (w->multi, CURLMOPT_MAXCONNECTS, (long) w->concurrency * 2);
       w->done_ms = g_array_new (FALSE, FALSE, sizeof (double));
+      w->running = g_ptr_array_new ();
     }
 
   cpu0 = cpu_seconds ();
@@ -494,6 +506,7 @@ run (Bench *b)
       total.bytes_down += w->bytes_down;
       total.appconnect_sum += w->appconnect_sum;
       g_array_free (w->done_ms, TRUE);
+      g_ptr_array_free (w->running, TRUE);
       curl_multi_cleanup (w->multi);
     }
   if (total.timed_out)

@@ -54,6 +54,10 @@ for dir in "$tmp"/shots/*/; do
   fi
   normalize "$committed" >"$tmp/old.txt"
   normalize "$dir/widgets.txt" >"$tmp/new.txt"
+  if [ -f "$dir/site-report.html" ] && ! cmp -s "$dir/site-report.html" "$src/help/screenshots/$lang/site-report.html"; then
+    msg="$msg the $lang site report differs;"
+    status=1
+  fi
   if ! diff -u "$tmp/old.txt" "$tmp/new.txt" >"$tmp/diff.txt"; then
     msg="$msg $lang differs;"
     head -60 "$tmp/diff.txt" | sed 's/^/# /'

@@ -15,7 +15,7 @@ start_daemon
 P=$http_port
 
 # --- methods other than GET/HEAD/PUT: 405 (or 400/401/501), never a body from disk
-for m in POST DELETE OPTIONS TRACE PATCH PROPFIND PROPPATCH MKCOL COPY MOVE LOCK UNLOCK SEARCH BREW; do
+for m in POST DELETE OPTIONS TRACE PATCH PROPFIND PROPPATCH MKCOL COPY MOVE LOCK UNLOCK SEARCH BREW CONNECT; do
   r=$(printf '%s /sip.cfg HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Length: 0\r\n\r\n' "$m" | raw $P)
   code=$(printf '%s' "$r" | head -1 | cut -d' ' -f2)
   ok $(one_of "$code" 400 401 405 501) "method $m refused ($code)"
@@ -131,5 +131,6 @@ fresh=$(printf '%s' "$out" | sed -n 's/.*fresh=\([0-9-]*\).*/\1/p')
 ok $([ "$fresh" = 401 ]; echo $?) "with 3000 idle connections open, a new client is still served ($fresh)"
 check_alive "slowloris and floods"
 
+ok $(! grep -q -e CRITICAL -e 'runtime error' -e AddressSanitizer "$daemon_log"; echo $?) "no CRITICAL or sanitizer report in the daemon log"
 ok $(events_valid) "events.jsonl is valid JSON after everything"
 finish

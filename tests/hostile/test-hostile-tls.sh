@@ -134,5 +134,6 @@ mv "$site/pki/trust/"* "$work/trust.bak/"
 code=$(pcurl phone1 -o /dev/null -w '%{http_code}' "$https_url/sip.cfg")
 ok $([ "$(daemon_alive)" = 0 ] && [ "$(one_of "$code" 200 000)" = 0 ]; echo $?) "trust files removed without reload: no crash (phone got $code)"
 mv "$work/trust.bak/"* "$site/pki/trust/"
+ok $(! grep -q -e CRITICAL -e 'runtime error' -e AddressSanitizer "$daemon_log"; echo $?) "no CRITICAL or sanitizer report in the daemon log"
 ok $(events_valid) "events.jsonl is valid JSON"
 finish
