@@ -94,12 +94,6 @@ pp_site_validate_value (const char *name, const char *value, GError **error)
 {
   const PpSiteKey *k = pp_site_key_lookup (name);
 
-  /* Names and values end up in messages, the wizard and JSON. */
-  if (!g_utf8_validate (name, -1, NULL) || (value != NULL && !g_utf8_validate (value, -1, NULL)))
-    {
-      g_set_error (error, PP_ERROR, PP_ERROR_INVALID, _("Settings and their values must be UTF-8 text."));
-      return FALSE;
-    }
   if (k == NULL)
     {
       g_set_error (error, PP_ERROR, PP_ERROR_INVALID,

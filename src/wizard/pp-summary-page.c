@@ -14,6 +14,8 @@ struct _PpSummaryPage {
   GtkWidget *where_grid;
   GtkWidget *actions_box;
   int        rows;
+  GtkWidget *http_value;    /* filled in when the daemon answers */
+  GtkWidget *https_value;
 };
 
 G_DEFINE_FINAL_TYPE (PpSummaryPage, pp_summary_page, PP_TYPE_PAGE)
@@ -24,7 +26,7 @@ pp_summary_page_get_actions_box (PpSummaryPage *self)
   return self->actions_box;
 }
 
-static void
+static GtkWidget *
 add_row (PpSummaryPage *self, const char *what, const char *where)
 {
   GtkWidget *label = gtk_label_new (what);
@@ -44,6 +46,7 @@ add_row (PpSummaryPage *self, const char *what, const char *where)
   gtk_widget_show (label);
   gtk_widget_show (value);
   self->rows++;
+  return value;
 }
 
 static void
@@ -65,8 +68,11 @@ on_status (GObject *source, GAsyncResult *result, gpointer user_data)
 
   if (!pp_page_is_alive (PP_PAGE (self)))
     return;
-  add_row (self, _("HTTP site (bootROM)"), h);
-  add_row (self, _("HTTPS site (application)"), s);
+  /* The rows exist from the start, so the page keeps its size. */
+  if (self->http_value)
+    gtk_label_set_text (GTK_LABEL (self->http_value), h);
+  if (self->https_value)
+    gtk_label_set_text (GTK_LABEL (self->https_value), s);
 }
 
 static void
@@ -80,6 +86,7 @@ pp_summary_page_shown (PpPage *page)
   for (GList *l = old; l; l = l->next)
     gtk_widget_destroy (l->data);
   self->rows = 0;
+  self->http_value = self->https_value = NULL;
   if (site == NULL)
     return;
   boot = pp_site_get_boot_dir (site);
@@ -96,6 +103,8 @@ pp_summary_page_shown (PpPage *page)
   add_path (self, _("Server chain"), site, "pki/server/chain.pem");
   add_path (self, _("Trust store (phones)"), site, "pki/trust");
   add_path (self, _("Logs"), site, "logs");
+  self->http_value = add_row (self, _("HTTP site (bootROM)"), _("asking the server…"));
+  self->https_value = add_row (self, _("HTTPS site (application)"), _("asking the server…"));
   pp_daemon_status_async (pp_site_get_dir (site), NULL, on_status, g_object_ref (self));
 }
 
