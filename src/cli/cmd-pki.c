@@ -513,7 +513,7 @@ cmd_cert_import (PpCliContext *ctx, int argc, char **argv)
 
 const PpCliCommand pp_cli_pki_commands[] = {
   { "ca init", "--cn NAME [--dn-suffix DN] [OPTIONS]", N_("Create the local root CA"), cmd_ca_init },
-  { "ca import", "CERT [--key KEY] [--passphrase-file F] [--replace]", N_("Import an existing CA (certificate and key, or PKCS #12)"), cmd_ca_import },
+  { "ca import", "CERT [--key KEY] [OPTIONS]", N_("Import an existing CA (certificate and key, or PKCS #12)"), cmd_ca_import },
   { "ca sign", "[--csr FILE] [--template T]", N_("Issue a certificate (no --csr: sign and install the server request)"), cmd_ca_sign },
   { "ca list", "[--json]", N_("List certificates the CA issued"), cmd_ca_list },
   { "csr new", "--cn FQDN [--dns N] [--ip A] …", N_("Create the server key and request"), cmd_csr_new },

@@ -133,6 +133,27 @@ pp_bundle_manifest_to_json (PpBundleManifest *m, gsize *len)
   return json_generator_to_data (gen, len);
 }
 
+/* Typed reads that tolerate any JSON: json-glib's *_with_default getters
+ * raise a CRITICAL when a member is an object or array, and a hostile
+ * manifest may hold anything. */
+static const char *
+str_member (JsonObject *o, const char *name, const char *def)
+{
+  JsonNode *n = json_object_get_member (o, name);
+  if (n == NULL || !JSON_NODE_HOLDS_VALUE (n) || json_node_get_value_type (n) != G_TYPE_STRING)
+    return def;
+  return json_node_get_string (n);
+}
+
+static gint64
+int_member (JsonObject *o, const char *name, gint64 def)
+{
+  JsonNode *n = json_object_get_member (o, name);
+  if (n == NULL || !JSON_NODE_HOLDS_VALUE (n) || json_node_get_value_type (n) != G_TYPE_INT64)
+    return def;
+  return json_node_get_int (n);
+}
+
 static gboolean
 is_sha256_hex (const char *s)
 {
@@ -164,6 +185,8 @@ pp_bundle_manifest_parse (const char *data, gsize len, GError **error)
   const char *keys;
   gint64 version;
 
+  if (data == NULL) /* an empty manifest.json member */
+    data = "";
   if (len > PP_BUNDLE_MANIFEST_MAX)
     return corrupt (error, _("it is too large"));
   if (!json_parser_load_from_data (parser, data, (gssize) len, &local))
@@ -172,14 +195,14 @@ pp_bundle_manifest_parse (const char *data, gsize len, GError **error)
   if (json_parser_get_root (parser) == NULL || !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
     return corrupt (error, _("it is not a JSON object"));
   obj = json_node_get_object (json_parser_get_root (parser));
-  if (g_strcmp0 (json_object_get_string_member_with_default (obj, "format", ""), PP_BUNDLE_FORMAT) != 0)
+  if (g_strcmp0 (str_member (obj, "format", ""), PP_BUNDLE_FORMAT) != 0)
     {
       g_set_error (error, PP_ERROR, PP_ERROR_INVALID,
                    _("This file is not a phoneprov bundle (its manifest.json has no “format”: “%s”)."),
                    PP_BUNDLE_FORMAT);
       return NULL;
     }
-  version = json_object_get_int_member_with_default (obj, "format_version", 0);
+  version = int_member (obj, "format_version", 0);
   if (version != PP_BUNDLE_FORMAT_VERSION)
     {
       g_set_error (error, PP_ERROR, PP_ERROR_UNSUPPORTED,
@@ -188,16 +211,16 @@ pp_bundle_manifest_parse (const char *data, gsize len, GError **error)
                    version, PACKAGE_VERSION, PP_BUNDLE_FORMAT_VERSION);
       return NULL;
     }
-  keys = json_object_get_string_member_with_default (obj, "keys", "");
+  keys = str_member (obj, "keys", "");
   if (g_strcmp0 (keys, "pkcs12") != 0 && g_strcmp0 (keys, "none") != 0)
     return corrupt (error, _("“keys” must be “pkcs12” or “none”"));
 
-  m = pp_bundle_manifest_new (json_object_get_string_member_with_default (obj, "site_name", ""),
+  m = pp_bundle_manifest_new (str_member (obj, "site_name", ""),
                               g_str_equal (keys, "pkcs12"));
   g_free (m->created);
-  m->created = g_strdup (json_object_get_string_member_with_default (obj, "created", ""));
+  m->created = g_strdup (str_member (obj, "created", ""));
   g_free (m->phoneprov_version);
-  m->phoneprov_version = g_strdup (json_object_get_string_member_with_default (obj, "phoneprov_version", ""));
+  m->phoneprov_version = g_strdup (str_member (obj, "phoneprov_version", ""));
 
   if (json_object_has_member (obj, "encrypted_keys")
       && JSON_NODE_HOLDS_ARRAY (json_object_get_member (obj, "encrypted_keys")))
@@ -205,7 +228,9 @@ pp_bundle_manifest_parse (const char *data, gsize len, GError **error)
       JsonArray *ek = json_object_get_array_member (obj, "encrypted_keys");
       for (guint i = 0; i < json_array_get_length (ek); i++)
         {
-          const char *k = json_node_get_string (json_array_get_element (ek, i));
+          JsonNode *kn = json_array_get_element (ek, i);
+          const char *k = JSON_NODE_HOLDS_VALUE (kn) && json_node_get_value_type (kn) == G_TYPE_STRING
+                          ? json_node_get_string (kn) : NULL;
           if (pp_bundle_path_is_safe (k))
             g_ptr_array_add (m->encrypted_keys, g_strdup (k));
         }
@@ -224,9 +249,9 @@ pp_bundle_manifest_parse (const char *data, gsize len, GError **error)
       if (!JSON_NODE_HOLDS_OBJECT (n))
         return corrupt (error, _("a member entry is not an object"));
       e = json_node_get_object (n);
-      path = json_object_get_string_member_with_default (e, "path", NULL);
-      sha = json_object_get_string_member_with_default (e, "sha256", NULL);
-      size = json_object_get_int_member_with_default (e, "size", -1);
+      path = str_member (e, "path", NULL);
+      sha = str_member (e, "sha256", NULL);
+      size = int_member (e, "size", -1);
       if (!pp_bundle_path_is_safe (path) || g_str_equal (path, PP_BUNDLE_MANIFEST_NAME))
         {
           g_set_error (error, PP_ERROR, PP_ERROR_INVALID,

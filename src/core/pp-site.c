@@ -94,6 +94,12 @@ pp_site_validate_value (const char *name, const char *value, GError **error)
 {
   const PpSiteKey *k = pp_site_key_lookup (name);
 
+  /* Names and values end up in messages, the wizard and JSON. */
+  if (!g_utf8_validate (name, -1, NULL) || (value != NULL && !g_utf8_validate (value, -1, NULL)))
+    {
+      g_set_error (error, PP_ERROR, PP_ERROR_INVALID, _("Settings and their values must be UTF-8 text."));
+      return FALSE;
+    }
   if (k == NULL)
     {
       g_set_error (error, PP_ERROR, PP_ERROR_INVALID,
@@ -223,8 +229,10 @@ pp_site_conf_validate_data (const char *data, gsize len, GError **error)
 
   if (!g_key_file_load_from_data (kf, data, len, G_KEY_FILE_KEEP_COMMENTS, &local))
     {
+      /* GKeyFile quotes the offending bytes as they are. */
+      g_autofree char *why = g_utf8_make_valid (local->message, -1);
       g_set_error (error, PP_ERROR, PP_ERROR_CORRUPT,
-                   _("site.conf cannot be read: %s."), local->message);
+                   _("site.conf cannot be read: %s."), why);
       return FALSE;
     }
   return validate_keyfile (kf, error);
@@ -282,8 +290,9 @@ load_conf (PpSite *self, GError **error)
     }
   if (!g_key_file_load_from_data (kf, data, len, G_KEY_FILE_KEEP_COMMENTS, &local))
     {
+      g_autofree char *why = g_utf8_make_valid (local->message, -1);
       g_set_error (error, PP_ERROR, PP_ERROR_CORRUPT,
-                   _("%s cannot be read: %s. Fix the file or restore it from a backup."), path, local->message);
+                   _("%s cannot be read: %s. Fix the file or restore it from a backup."), path, why);
       return FALSE;
     }
   if (!validate_keyfile (kf, error))

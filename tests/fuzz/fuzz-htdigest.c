@@ -50,7 +50,8 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
   all = pp_htdigest_parse ((const char *) data, size, NULL, &error);
   if (all == NULL)
     {
-      FUZZ_CHECK (error != NULL && error->message[0] != '\0', "refusal without a message");
+      FUZZ_CHECK (error != NULL && error->message[0] != '\0' && g_utf8_validate (error->message, -1, NULL),
+                  "refusal without a UTF-8 message");
       return 0;
     }
   check_entries (all);

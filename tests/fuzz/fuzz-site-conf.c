@@ -29,7 +29,8 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
 
   if (!pp_site_conf_validate_data ((const char *) data, size, &error))
     {
-      FUZZ_CHECK (error != NULL && error->message[0] != '\0', "refusal without a message");
+      FUZZ_CHECK (error != NULL && error->message[0] != '\0' && g_utf8_validate (error->message, -1, NULL),
+                  "refusal without a UTF-8 message");
       return 0;
     }
 

@@ -7,6 +7,7 @@
 #include "pp-cert-details.h"
 #include "pp-bundle.h"
 #include "pp-bundle-manifest.h"
+#include "pp-site.h"
 
 #include <archive.h>
 #include <archive_entry.h>
@@ -251,6 +252,52 @@ test_bundle_import_name_not_utf8 (void)
   g_rmdir (dir);
 }
 
+/* fuzz-bundle-manifest (CI run): a member of the wrong JSON type ("format":
+ * {}) made json-glib's *_with_default getters raise a CRITICAL; an empty
+ * manifest member arrived as NULL data (another CRITICAL). */
+static void
+test_bundle_manifest_wrong_types (void)
+{
+  static const char *bad[] = {
+    "{\"format\":{},\"format_version\":1,\"members\":[]}",
+    "{\"format\":\"phoneprov-bundle\",\"format_version\":[1],\"members\":[]}",
+    "{\"format\":\"phoneprov-bundle\",\"format_version\":1,\"keys\":{\"a\":1},\"members\":[]}",
+    "{\"format\":\"phoneprov-bundle\",\"format_version\":1,\"keys\":\"none\",\"encrypted_keys\":[{}],\"members\":[{\"path\":[],\"sha256\":{},\"size\":\"1\"}]}",
+  };
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(PpBundleManifest) m = pp_bundle_manifest_parse (bad[i], strlen (bad[i]), &error);
+      g_assert_null (m);
+      g_assert_nonnull (error);
+    }
+  {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(PpBundleManifest) m = pp_bundle_manifest_parse (NULL, 0, &error);
+    g_assert_null (m);
+    g_assert_nonnull (error);
+  }
+}
+
+/* fuzz-bundle-import (CI run): a site.conf key that is not UTF-8 was echoed
+ * into the refusal ("“…” is not a setting phoneprov knows"). */
+static void
+test_site_conf_not_utf8 (void)
+{
+  g_autoptr(GError) error = NULL;
+  const char conf[] = "[site]\nname\xff\xfe=x\n";
+
+  g_assert_false (pp_site_conf_validate_data (conf, sizeof conf - 1, &error));
+  g_assert_true (g_utf8_validate (error->message, -1, NULL));
+  g_clear_error (&error);
+  /* GKeyFile's own message quotes the bad bytes (fuzz-site-conf). */
+  g_assert_false (pp_site_conf_validate_data ("[site]\n[nly the ma\xdf\n", 20, &error));
+  g_assert_true (g_utf8_validate (error->message, -1, NULL));
+  g_clear_error (&error);
+  g_assert_false (pp_site_validate_value ("site.name", "caf\xe9", &error));
+  g_assert_true (g_utf8_validate (error->message, -1, NULL));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -262,5 +309,7 @@ main (int argc, char **argv)
   g_test_add_func ("/hostile/core/details-hostile-names", test_details_hostile_names);
   g_test_add_func ("/hostile/core/bundle-manifest-empty", test_bundle_manifest_empty);
   g_test_add_func ("/hostile/core/bundle-import-name-not-utf8", test_bundle_import_name_not_utf8);
+  g_test_add_func ("/hostile/core/bundle-manifest-wrong-types", test_bundle_manifest_wrong_types);
+  g_test_add_func ("/hostile/core/site-conf-not-utf8", test_site_conf_not_utf8);
   return g_test_run ();
 }

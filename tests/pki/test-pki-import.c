@@ -165,6 +165,13 @@ test_import_openssl (Fx *fx, gconstpointer user_data)
     g_free (t);
     t = read_file (okey, NULL);
     assert_contains (t, "BEGIN PRIVATE KEY");
+    /* Key and certificate in one PEM file, as XCA exports them. */
+    {
+      g_autofree char *both = path (fx, "both.pem"), *k = read_file (old_key, NULL), *c = read_file (old_crt, NULL);
+      g_autofree char *text = g_strconcat (k, c, NULL);
+      write_file (both, text, strlen (text));
+      CTL_OK (&other, "ca", "import", both, "--replace", "--passphrase-file", pass);
+    }
     g_free (other.site);
   }
 }
@@ -178,7 +185,7 @@ test_import_refusals (Fx *fx, gconstpointer user_data)
   g_autofree char *exp_crt = path (fx, "expired.crt"), *tmpl = path (fx, "tmpl");
   g_autofree char *sub_csr = path (fx, "sub.csr"), *sub_key = path (fx, "sub.key"), *sub_crt = path (fx, "sub.crt");
   g_autofree char *sub_ext = path (fx, "sub.ext"), *enc = path (fx, "enc.key"), *garbage = path (fx, "garbage.crt");
-  g_autofree char *wrong = path (fx, "wrong-pass");
+  g_autofree char *wrong = path (fx, "wrong-pass"), *weak_crt = path (fx, "weak.crt"), *weak_key = path (fx, "weak.key");
   g_autoptr(GHashTable) before = NULL;
   const char *tmpl_text = "cn = \"Expired CA\"\nca\ncert_signing_key\ncrl_signing_key\n"
                           "activation_date = \"2001-01-01 00:00:00\"\nexpiration_date = \"2002-01-01 00:00:00\"\n";
@@ -197,12 +204,14 @@ test_import_refusals (Fx *fx, gconstpointer user_data)
     { "encrypted key without passphrase", { ca_crt, "--key", enc }, "passphrase" },
     { "wrong passphrase", { ca_crt, "--key", enc, "--passphrase-file", wrong }, "passphrase is wrong" },
     { "garbage", { garbage, "--key", ca_key }, "Cannot import the CA certificate" },
+    { "RSA 1024", { weak_crt, "--key", weak_key }, "too weak" },
   };
 
   openssl_ca (fx, "good", "ec", "/CN=Good CA", NULL);
   openssl_ca (fx, "other", "ec", "/CN=Other CA", NULL);
   openssl_ca (fx, "leaf", "ec", "/CN=leaf.example.com", "basicConstraints=critical,CA:FALSE", NULL);
   openssl_ca (fx, "ku", "ec", "/CN=Signing-only CA", "keyUsage=critical,keyCertSign", NULL);
+  openssl_ca (fx, "weak", "rsa:1024", "/CN=Weak CA", NULL);
   write_file (tmpl, tmpl_text, strlen (tmpl_text));
   g_assert_cmpint (run (NULL, NULL, "certtool", "--generate-self-signed", "--load-privkey", ca_key, "--template", tmpl,
                         "--outfile", exp_crt, NULL), ==, 0);
