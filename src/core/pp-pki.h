@@ -14,6 +14,8 @@ G_BEGIN_DECLS
  *   pki/ca/index.json      every certificate the CA issued (see PpCaIndexEntry)
  *   pki/ca/crlnumber       last CRL number
  *   pki/ca/crl.pem         current CRL
+ *   pki/ca/old-<UTC time>/ the files of a CA that was replaced (ca init or
+ *                          ca import with --replace), kept, never used
  *   pki/server/server.key  server key (PKCS#8 PEM, 0600, never encrypted:
  *                          the daemon starts unattended)
  *   pki/server/server.csr  the latest request (PEM)
