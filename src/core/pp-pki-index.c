@@ -4,9 +4,13 @@
 #include "pp-error.h"
 #include "pp-trust.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <glib/gi18n-lib.h>
 #include <json-glib/json-glib.h>
 #include <string.h>
+#include <sys/file.h>
+#include <unistd.h>
 
 /* Nothing republishes the CRL on a schedule, and Apache refuses every
  * client once a CRL in its store is past its next update: a year. */
@@ -85,8 +89,51 @@ index_save (PpSite *site, JsonNode *root, GError **error)
   return pp_pki_write (site, PP_CA_INDEX, text, len, FALSE, error);
 }
 
+/* index.json is read, changed and written back; two writers at once (the
+ * wizard and phoneprovctl) would each drop the other's entry. An exclusive
+ * flock on the pki/ca folder serialises them across processes without
+ * adding a file to the site. Returns the fd to close, or -1. */
+static int
+index_lock (PpSite *site)
+{
+  g_autofree char *dir = pp_site_path (site, "pki/ca");
+  int fd = open (dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd >= 0)
+    while (flock (fd, LOCK_EX) != 0 && errno == EINTR)
+      ;
+  return fd;
+}
+
+static void
+index_unlock (int fd)
+{
+  if (fd >= 0)
+    close (fd); /* releases the lock */
+}
+
+static gboolean index_add_locked (PpSite *site, gnutls_x509_crt_t crt, PpCertTemplate tmpl, GError **error);
+static gboolean revoke_locked (PpSite *site, const char *serial, const char *ca_passphrase, GError **error);
+
 gboolean
 pp_ca_index_add (PpSite *site, gnutls_x509_crt_t crt, PpCertTemplate tmpl, GError **error)
+{
+  int lock = index_lock (site);
+  gboolean ok = index_add_locked (site, crt, tmpl, error);
+  index_unlock (lock);
+  return ok;
+}
+
+gboolean
+pp_ca_revoke (PpSite *site, const char *serial, const char *ca_passphrase, GError **error)
+{
+  int lock = index_lock (site);
+  gboolean ok = revoke_locked (site, serial, ca_passphrase, error);
+  index_unlock (lock);
+  return ok;
+}
+
+static gboolean
+index_add_locked (PpSite *site, gnutls_x509_crt_t crt, PpCertTemplate tmpl, GError **error)
 {
   g_autoptr(JsonNode) root = index_load (site, error);
   g_autofree char *serial = NULL, *subject = NULL;
@@ -164,8 +211,8 @@ normalize_serial (const char *serial)
   return g_string_free (s, FALSE);
 }
 
-gboolean
-pp_ca_revoke (PpSite *site, const char *serial, const char *ca_passphrase, GError **error)
+static gboolean
+revoke_locked (PpSite *site, const char *serial, const char *ca_passphrase, GError **error)
 {
   g_autofree char *want = normalize_serial (serial);
   g_autoptr(JsonNode) root = NULL;
