@@ -23,9 +23,21 @@ print_help (FILE *out)
   fprintf (out, _("Usage: phoneprovctl [--site DIR] COMMAND [OPTIONS]\n\n"
                   "Sets up and runs a mutual-TLS provisioning site for Polycom phones.\n\n"
                   "Commands:\n"));
+  /* Pad by characters, not bytes: the argument hints contain "…". */
+  glong width = 0;
   for (guint t = 0; t < G_N_ELEMENTS (command_tables); t++)
     for (const PpCliCommand *c = command_tables[t]; c->name; c++)
-      fprintf (out, "  %-14s %-34s %s\n", c->name, c->args ? c->args : "", _(c->summary));
+      {
+        g_autofree char *usage = g_strdup_printf ("%s %s", c->name, c->args ? c->args : "");
+        width = MAX (width, g_utf8_strlen (usage, -1));
+      }
+  for (guint t = 0; t < G_N_ELEMENTS (command_tables); t++)
+    for (const PpCliCommand *c = command_tables[t]; c->name; c++)
+      {
+        g_autofree char *usage = g_strdup_printf ("%s %s", c->name, c->args ? c->args : "");
+        glong pad = width - g_utf8_strlen (usage, -1);
+        fprintf (out, "  %s%*s  %s\n", usage, (int) pad, "", _(c->summary));
+      }
   fprintf (out, _("\nGlobal options:\n"
                   "  --site DIR     the site directory (default: %s)\n"
                   "  --help         show this help\n"
