@@ -382,7 +382,8 @@ add_trust (GString *s, PpSite *site)
       PpTrustEntry *e = entries->pdata[i];
       g_autofree char *until = format_date (e->not_after);
       const char *kind = e->kind == PP_TRUST_ANCHOR ? _("Root (anchor)")
-                       : e->kind == PP_TRUST_INTERMEDIATE ? _("Intermediate") : _("Revocation list");
+                       : e->kind == PP_TRUST_INTERMEDIATE ? _("Intermediate")
+                       : e->kind == PP_TRUST_DAMAGED ? _("Damaged file") : _("Revocation list");
       g_string_append (s, "<tr><td>");
       esc (s, e->label ? e->label : e->subject);
       g_string_append (s, "</td><td>");

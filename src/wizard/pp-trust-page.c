@@ -41,7 +41,8 @@ entry_widget (PpTrustPage *self, PpTrustEntry *e)
   GtkWidget *icon, *title, *remove, *badge;
   g_autofree char *markup = g_markup_printf_escaped ("<b>%s</b>", e->label ? e->label : e->subject);
   const char *kind = e->kind == PP_TRUST_ANCHOR ? _("root (trust anchor)")
-                     : e->kind == PP_TRUST_INTERMEDIATE ? _("intermediate") : _("revocation list");
+                     : e->kind == PP_TRUST_INTERMEDIATE ? _("intermediate")
+                     : e->kind == PP_TRUST_DAMAGED ? _("damaged file") : _("revocation list");
 
   g_object_set (box, "margin", 10, NULL);
   icon = gtk_image_new_from_icon_name (e->polycom == PP_POLYCOM_GENUINE ? "security-high-symbolic"
