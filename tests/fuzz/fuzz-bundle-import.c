@@ -19,6 +19,7 @@
 #include "pp-site.h"
 
 #include <archive.h>
+#include <ftw.h>
 #include <archive_entry.h>
 #include <glib/gstdio.h>
 #include <string.h>
@@ -168,11 +169,17 @@ has_symlink (const char *dir)
   return FALSE;
 }
 
+static int
+remove_one (const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+  return remove (path) == 0 ? 0 : -1;
+}
+
 static void
 remove_tree (const char *path)
 {
-  g_autofree char *cmd = g_strdup_printf ("rm -rf '%s'", path);
-  if (!g_spawn_command_line_sync (cmd, NULL, NULL, NULL, NULL))
+  /* In process: spawning rm per input halved the exec rate. */
+  if (g_file_test (path, G_FILE_TEST_EXISTS) && nftw (path, remove_one, 16, FTW_DEPTH | FTW_PHYS) != 0)
     abort ();
 }
 
