@@ -6,6 +6,7 @@
 #include "pp-pki.h"
 #include "pp-report-button.h"
 #include "pp-site.h"
+#include "pp-trust.h"
 
 #include <glib/gi18n.h>
 
@@ -114,8 +115,14 @@ pp_summary_page_site_changed (PpPage *page)
   PpSite *site = pp_page_get_site (page);
   g_autofree char *mode = site ? pp_site_get (site, "https.client-certs") : NULL;
 
+  g_autoptr(GPtrArray) trust = site ? pp_trust_list (site, NULL) : NULL;
+  gboolean anchors = FALSE;
+
+  for (guint i = 0; trust && i < trust->len; i++)
+    anchors |= ((PpTrustEntry *) trust->pdata[i])->kind == PP_TRUST_ANCHOR;
+  /* Done once the site runs mutual TLS: certificate, trust, enforcement. */
   pp_page_set_complete (page, site && pp_server_cert_get_state (site) == PP_SERVER_CERT_INSTALLED &&
-                              g_strcmp0 (mode, "required") == 0);
+                              g_strcmp0 (mode, "required") == 0 && anchors);
   if (gtk_widget_get_mapped (GTK_WIDGET (page)))
     pp_summary_page_shown (page);
 }
