@@ -37,4 +37,12 @@ typedef struct {
 gboolean pp_tls_verify_peer (PpTlsContext *ctx, const gnutls_datum_t *der, unsigned n_der, PpPeer *peer,
                              PpTlsRefusal *r);
 
+/* pp-tls-verify.c. @chain is an intermediate's completed chain, anchor
+ * last, already verified: may verification of the certificates it issues
+ * stop at chain[0] (nothing above it constrains them)? */
+gboolean pp_tls_chain_may_stop_at (gnutls_x509_crt_t *chain, unsigned len);
+/* The dates of chain[1..len-1] (the CAs), checked top down as a full
+ * verification would: 0 or GNUTLS_CERT_EXPIRED/NOT_ACTIVATED | INVALID. */
+unsigned pp_tls_chain_ca_time_status (gnutls_x509_crt_t *chain, unsigned len, time_t now);
+
 G_END_DECLS

@@ -316,6 +316,11 @@ trust_verified_intermediates (PpTlsContext *ctx)
           if (gnutls_x509_trust_list_verify_crt2 (ctx->trust, chain, len, NULL, 0, 0, &status, NULL) < 0
               || status != 0)
             continue;
+          /* Only where stopping early loses nothing: the whole chain up to
+           * a store anchor is known, and no CA above constrains what this
+           * one issues (name constraints, path length). */
+          if (!crt_is_self_signed (chain[len - 1]) || !pp_tls_chain_may_stop_at (chain, len))
+            continue;
           {
             gnutls_x509_crt_t copy = crt_dup (crt);
             if (copy && gnutls_x509_trust_list_add_cas (ctx->trust, &copy, 1, 0) == 1)
@@ -674,6 +679,15 @@ pp_tls_verify_peer (PpTlsContext *ctx, const gnutls_datum_t *der, unsigned n_der
       refuse (r, g_strdup_printf (_("The phone's certificate could not be checked: %s."), gnutls_strerror (ret)),
               _("Check the trust store in pki/trust."));
       goto out;
+    }
+  /* Stopping at a trusted intermediate skips the dates of the CAs above it,
+   * which were checked at load only: check them now, top down, as a full
+   * verification to the anchor does (pp-tls-verify.c). */
+  if (!(status & GNUTLS_CERT_SIGNER_NOT_FOUND) && len > 1 && crt_is_self_signed (chain[len - 1]))
+    {
+      unsigned ca_time = pp_tls_chain_ca_time_status (chain, len, time (NULL));
+      if (ca_time != 0)
+        status = ca_time;
     }
   if ((status & GNUTLS_CERT_EXPIRED) && ctx->accept_expired_polycom
       && !(status & (GNUTLS_CERT_SIGNER_NOT_FOUND | GNUTLS_CERT_REVOKED | GNUTLS_CERT_SIGNATURE_FAILURE))
