@@ -5,8 +5,35 @@
 #include "pp-error.h"
 #include "pp-site.h"
 
+#include <fcntl.h>
 #include <glib/gstdio.h>
 #include <libsoup/soup.h>
+#include <signal.h>
+#include <unistd.h>
+
+/* The daemon runs detached; a failed assertion aborts the test before it
+ * could stop it, so the abort handler does (async-signal-safe calls only). */
+static char pid_file[4096];
+
+static void
+on_abort (int sig)
+{
+  char buf[32];
+  ssize_t n;
+  int fd, pid = 0;
+
+  if (pid_file[0] && (fd = open (pid_file, O_RDONLY)) >= 0)
+    {
+      n = read (fd, buf, sizeof buf - 1);
+      close (fd);
+      for (ssize_t i = 0; i < n && buf[i] >= '0' && buf[i] <= '9'; i++)
+        pid = pid * 10 + (buf[i] - '0');
+      if (pid > 0)
+        kill (pid, SIGTERM);
+    }
+  signal (sig, SIG_DFL);
+  raise (sig);
+}
 
 typedef struct {
   GMainLoop *loop;
@@ -76,6 +103,7 @@ test_async_life (void)
   Wait w = { loop, NULL };
   guint64 next;
 
+  g_snprintf (pid_file, sizeof pid_file, "%s/run/phoneprovd.pid", site_dir);
   g_assert_false (pp_control_client_ping (client, NULL));
   status = pp_control_client_status (client, NULL, &error);
   g_assert_error (error, PP_ERROR, PP_ERROR_NOT_FOUND);
@@ -146,6 +174,7 @@ int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
+  signal (SIGABRT, on_abort);
   if (g_getenv ("PHONEPROVD") == NULL)
     {
       g_test_skip ("PHONEPROVD is not set");
