@@ -84,6 +84,9 @@ cmd_status (PpCliContext *ctx, int argc, char **argv)
       const char *name = member_str (s, "name");
       if (!json_object_get_boolean_member (s, "enabled"))
         printf (_("  %-6s disabled\n"), name);
+      else if (json_object_get_boolean_member (s, "running") && member_str (s, "client_certs"))
+        printf (_("  %-6s running at %s (client certificates %s, TLS profile %s)\n"), name, member_str (s, "url"),
+                member_str (s, "client_certs"), member_str (s, "profile") ? member_str (s, "profile") : "?");
       else if (json_object_get_boolean_member (s, "running"))
         printf (_("  %-6s running at %s\n"), name, member_str (s, "url"));
       else
