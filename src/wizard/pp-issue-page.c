@@ -107,11 +107,23 @@ pp_issue_page_site_changed (PpPage *page)
   gtk_widget_set_visible (self->local_box, local && state == PP_SERVER_CERT_PENDING);
   gtk_widget_set_visible (self->ca_pass_grid, local && pp_ca_key_is_encrypted (site));
   gtk_widget_set_visible (self->outside_box, !local && state == PP_SERVER_CERT_PENDING);
-  gtk_label_set_text (GTK_LABEL (self->state_label),
-                      state == PP_SERVER_CERT_NONE ? _("There is no certificate request yet. Create one on the previous step.")
-                      : state == PP_SERVER_CERT_PENDING && local ? _("A request is pending. Press Next to sign it with the local CA and install the certificate.")
-                      : state == PP_SERVER_CERT_PENDING ? _("A request is pending and waits for the certificate your CA issues.")
-                      : _("The server certificate is installed in the HTTPS site."));
+  if (state == PP_SERVER_CERT_PENDING && !local)
+    {
+      /* Remembered across restarts: the request is in pki/server/. */
+      g_autofree char *csr = pp_site_path (site, "pki/server/server.csr");
+      g_autoptr(GFile) file = g_file_new_for_path (csr);
+      g_autoptr(GFileInfo) info = g_file_query_info (file, G_FILE_ATTRIBUTE_TIME_MODIFIED, G_FILE_QUERY_INFO_NONE, NULL, NULL);
+      g_autoptr(GDateTime) made = info ? g_file_info_get_modification_date_time (info) : NULL;
+      g_autoptr(GDateTime) local_made = made ? g_date_time_to_local (made) : NULL;
+      g_autofree char *when = local_made ? g_date_time_format (local_made, "%Y-%m-%d %H:%M") : g_strdup ("?");
+      g_autofree char *text = g_strdup_printf (_("The request made on %s is pending: it waits for the certificate your CA issues."), when);
+      gtk_label_set_text (GTK_LABEL (self->state_label), text);
+    }
+  else
+    gtk_label_set_text (GTK_LABEL (self->state_label),
+                        state == PP_SERVER_CERT_NONE ? _("There is no certificate request yet. Create one on the previous step.")
+                        : state == PP_SERVER_CERT_PENDING ? _("A request is pending. Press Next to sign it with the local CA and install the certificate.")
+                        : _("The server certificate is installed in the HTTPS site."));
   show_certificate (self);
   pp_page_set_complete (page, state == PP_SERVER_CERT_INSTALLED);
 }
