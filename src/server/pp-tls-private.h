@@ -18,6 +18,7 @@ struct _PpTlsContext {
   GPtrArray                       *store;      /* gnutls_x509_crt_t, anchors + intermediates */
   GHashTable                      *by_subject; /* raw subject DN (GBytes) → GPtrArray of store certs */
   GHashTable                      *names;      /* store cert → its subject as text, formatted once */
+  GHashTable                      *issuer_of;  /* store cert → store_find_issuer() of it, found once */
   guint                            n_verified_intermediates;
   guint                            n_anchors;
   char                            *profile;
