@@ -79,7 +79,20 @@ pp_files_resolve (const char *boot_dir, const char *raw_path, PpPathMode mode, c
     {
       real = realpath (path, NULL);
       if (real == NULL)
-        return g_steal_pointer (&path); /* does not exist: the caller answers 404 */
+        {
+          /* Missing: a 404, but only inside the boot directory, so 403/404
+           * never tells whether a file exists behind a link that leaves it. */
+          g_autofree char *dir = g_path_get_dirname (path);
+          char *real_dir = realpath (dir, NULL);
+          gboolean inside = real_dir == NULL || is_inside (boot_dir, real_dir);
+          free (real_dir);
+          if (!inside)
+            {
+              *reason = g_strdup (_("The requested file is behind a link that leads outside the boot directory."));
+              return NULL;
+            }
+          return g_steal_pointer (&path);
+        }
       if (!is_inside (boot_dir, real))
         {
           free (real);

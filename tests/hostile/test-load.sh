@@ -2,7 +2,7 @@
 # Load (suite "slow"): LOAD_PHONES (2000) phones, joining 100 per second,
 # then all holding mutual-TLS
 # connections to the HTTPS site for LOAD_SECONDS (60), each fetching a file
-# every 5-10 s: no errors, memory bounded. Then the control socket refuses
+# every 3-7 s: no errors, memory bounded. Then the control socket refuses
 # other users. Results: tests/README.md.
 . "${HOSTILE_LIB:-$(dirname "$0")/lib.sh}"
 need curl python3
