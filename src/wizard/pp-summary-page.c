@@ -1,5 +1,6 @@
 #include "config.h"
 #include "pp-summary-page.h"
+#include "pp-bundle-actions.h"
 #include "pp-daemon.h"
 #include "pp-phone-account.h"
 #include "pp-phone-trust-page.h"
@@ -158,4 +159,5 @@ pp_summary_page_init (PpSummaryPage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
   pp_report_button_attach (PP_PAGE (self), self->actions_box);
+  pp_bundle_actions_attach (PP_PAGE (self), self->actions_box);
 }
