@@ -681,14 +681,17 @@ pp_tls_verify_peer (PpTlsContext *ctx, const gnutls_datum_t *der, unsigned n_der
          * change after load. */
         && gnutls_x509_trust_list_get_issuer (ctx->trust, chain[n_sent - 1], &trusted_issuer, 0) == 0)
       n_verify = n_sent;
-    /* The phone's certificate alone: nothing to sort (GnuTLS's sorting
-     * decodes both of its DNs to ask whether it is self-signed), and it is
-     * checked against its issuer even if it were a copy of a trusted CA
-     * (GnuTLS would compare it with one, decoding the DNs again): 0.28 M
-     * instructions a handshake, same verdicts. */
+    /* The phone's certificate alone under a trusted issuer of another
+     * name: nothing to sort (GnuTLS's sorting decodes both of its DNs to ask
+     * whether it is self-signed), and it is checked against that issuer even
+     * if it were a copy of a trusted CA (GnuTLS would compare it with one,
+     * decoding the DNs again): 0.28 M instructions a handshake, same
+     * verdicts. Not for a self-signed certificate trusted by itself (len 1):
+     * that one is trusted as a copy, it could not pass as its own CA. */
     ret = gnutls_x509_trust_list_verify_crt2 (ctx->trust, chain, n_verify, NULL, 0,
-                                              n_verify == 1 ? GNUTLS_VERIFY_DO_NOT_ALLOW_UNSORTED_CHAIN
-                                                              | GNUTLS_VERIFY_DO_NOT_ALLOW_SAME : 0,
+                                              n_verify == 1 && len > 1
+                                                ? GNUTLS_VERIFY_DO_NOT_ALLOW_UNSORTED_CHAIN
+                                                  | GNUTLS_VERIFY_DO_NOT_ALLOW_SAME : 0,
                                               &status, NULL);
   }
   if (ret < 0)

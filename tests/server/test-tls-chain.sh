@@ -33,7 +33,7 @@ phone() { # name mac issuer extra-template-lines...
   name=$1; mac=$2; issuer=$3; shift 3
   cert "$name" "$issuer" "cn = \"$mac\"" "tls_www_client" "signing_key" "expiration_days = 365" "$@"
 }
-for k in rootA polA issA phoneA rootB issB phoneB phoneB2 rootC polC issC phoneC; do key $k; done
+for k in rootA polA issA phoneA rootB issB phoneB phoneB2 rootC polC issC phoneC pinned; do key $k; done
 
 # A: the policy CA allows no CA below it, yet issued one.
 ca rootA "Chain Test Root A" - "expiration_days = 3650"
@@ -52,7 +52,9 @@ ca rootC "Chain Test Root C" - "expiration_days = 3650"
 ca polC "Chain Test Policy C" rootC "expiration_date = \"$(date -u -d "@$expires" '+%Y-%m-%d %H:%M:%S')\""
 ca issC "Chain Test Issuing C" polC "expiration_days = 3650"
 phone phoneC 0004f2000c01 issC
-for f in rootA polA issA rootB issB rootC polC issC; do cp "$c/$f.crt" "$site/pki/trust/chain-$f.pem"; done
+# D: a self-signed device certificate (not a CA) trusted by itself.
+cert pinned - "cn = \"0004f2000d01\"" "tls_www_client" "signing_key" "expiration_days = 365"
+for f in rootA polA issA rootB issB rootC polC issC pinned; do cp "$c/$f.crt" "$site/pki/trust/chain-$f.pem"; done
 
 start_daemon
 u=${https_url%/}
@@ -68,6 +70,8 @@ got=$(code phoneC)
 ok $([ "$got" = 200 ]; echo $?) "a phone under a policy CA that is still valid is accepted (got $got)"
 got=$(code phoneB2)
 ok $([ "$got" = 200 ]; echo $?) "a phone whose name the root's name constraints permit is accepted (got $got)"
+got=$(code pinned)
+ok $([ "$got" = 200 ]; echo $?) "a self-signed device certificate that is itself in the trust store is accepted (got $got)"
 refused phoneA 0004f2000a01 'is not valid' "a phone below a CA that exceeds a path length constraint above it"
 refused phoneB 0004f2000b01 'is not valid' "a phone whose name the root's name constraints forbid"
 
