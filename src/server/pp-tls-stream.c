@@ -53,7 +53,6 @@ struct _PpTlsStream {
    * before anything else is written (gnutls_record_send() documentation). */
   gsize            pending_write;
   gboolean         closed;
-  gboolean         eof_close_scheduled;
   gint64           last_progress; /* monotonic; for the socket's idle timeout */
 };
 
@@ -84,33 +83,6 @@ stalled (PpTlsStream *s, GError **error)
   return TRUE;
 }
 
-static gboolean
-close_when_idle (gpointer data)
-{
-  GIOStream *stream = data;
-  if (!g_io_stream_is_closed (stream))
-    g_io_stream_close (stream, NULL, NULL);
-  return G_SOURCE_REMOVE;
-}
-
-/* libsoup 3.2 never disconnects a keep-alive connection whose client hangs
- * up between requests (see pp-hangup.h): the socket would stay in
- * CLOSE-WAIT forever. The peer is gone, so close our side once libsoup has
- * returned to the main loop. */
-static void
-close_at_eof (PpTlsStream *s)
-{
-  GSource *source;
-
-  if (s->closed || s->eof_close_scheduled)
-    return;
-  s->eof_close_scheduled = TRUE;
-  source = g_idle_source_new ();
-  g_source_set_callback (source, close_when_idle, g_object_ref (s), g_object_unref);
-  g_source_attach (source, g_main_context_get_thread_default ());
-  g_source_unref (source);
-}
-
 static gssize
 stream_read (PpTlsStream *s, void *buffer, gsize count, gboolean blocking,
              GCancellable *cancellable, GError **error)
@@ -122,18 +94,15 @@ stream_read (PpTlsStream *s, void *buffer, gsize count, gboolean blocking,
       if (g_cancellable_set_error_if_cancelled (cancellable, error))
         return -1;
       n = gnutls_record_recv (s->session, buffer, count);
-      if (n > 0 || (n == 0 && count == 0))
+      if (n >= 0)
         {
           s->last_progress = g_get_monotonic_time ();
           return n;
         }
-      /* End of stream. A phone that drops the connection without
-       * close_notify has still finished its request. */
-      if (n == 0 || n == GNUTLS_E_PREMATURE_TERMINATION)
-        {
-          close_at_eof (s);
-          return 0;
-        }
+      /* A phone that drops the connection without close_notify has still
+       * finished its request; treat it as end of stream. */
+      if (n == GNUTLS_E_PREMATURE_TERMINATION)
+        return 0;
       if (n == GNUTLS_E_INTERRUPTED)
         continue;
       if (n == GNUTLS_E_AGAIN && stalled (s, error))
