@@ -53,6 +53,7 @@ struct _PpTlsStream {
    * before anything else is written (gnutls_record_send() documentation). */
   gsize            pending_write;
   gboolean         closed;
+  gboolean         eof_close_scheduled;
   gint64           last_progress; /* monotonic; for the socket's idle timeout */
 };
 
@@ -83,6 +84,42 @@ stalled (PpTlsStream *s, GError **error)
   return TRUE;
 }
 
+static gboolean
+is_closed (PpTlsStream *s, GError **error)
+{
+  if (s->session != NULL)
+    return FALSE;
+  g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_CLOSED, "Stream is already closed");
+  return TRUE;
+}
+
+static gboolean
+close_when_idle (gpointer data)
+{
+  GIOStream *stream = data;
+  if (!g_io_stream_is_closed (stream))
+    g_io_stream_close (stream, NULL, NULL);
+  return G_SOURCE_REMOVE;
+}
+
+/* libsoup 3.2 never disconnects a keep-alive connection whose client hangs
+ * up between requests (see pp-hangup.h): the socket would stay in
+ * CLOSE-WAIT forever. The peer is gone, so close our side once libsoup has
+ * returned to the main loop. */
+static void
+close_at_eof (PpTlsStream *s)
+{
+  GSource *source;
+
+  if (s->closed || s->eof_close_scheduled)
+    return;
+  s->eof_close_scheduled = TRUE;
+  source = g_idle_source_new ();
+  g_source_set_callback (source, close_when_idle, g_object_ref (s), g_object_unref);
+  g_source_attach (source, g_main_context_get_thread_default ());
+  g_source_unref (source);
+}
+
 static gssize
 stream_read (PpTlsStream *s, void *buffer, gsize count, gboolean blocking,
              GCancellable *cancellable, GError **error)
@@ -91,18 +128,21 @@ stream_read (PpTlsStream *s, void *buffer, gsize count, gboolean blocking,
     {
       ssize_t n;
 
-      if (g_cancellable_set_error_if_cancelled (cancellable, error))
+      if (g_cancellable_set_error_if_cancelled (cancellable, error) || is_closed (s, error))
         return -1;
       n = gnutls_record_recv (s->session, buffer, count);
-      if (n >= 0)
+      if (n > 0 || (n == 0 && count == 0))
         {
           s->last_progress = g_get_monotonic_time ();
           return n;
         }
-      /* A phone that drops the connection without close_notify has still
-       * finished its request; treat it as end of stream. */
-      if (n == GNUTLS_E_PREMATURE_TERMINATION)
-        return 0;
+      /* End of stream. A phone that drops the connection without
+       * close_notify has still finished its request. */
+      if (n == 0 || n == GNUTLS_E_PREMATURE_TERMINATION)
+        {
+          close_at_eof (s);
+          return 0;
+        }
       if (n == GNUTLS_E_INTERRUPTED)
         continue;
       if (n == GNUTLS_E_AGAIN && stalled (s, error))
@@ -125,7 +165,7 @@ stream_write (PpTlsStream *s, const void *buffer, gsize count, gboolean blocking
     {
       ssize_t n;
 
-      if (g_cancellable_set_error_if_cancelled (cancellable, error))
+      if (g_cancellable_set_error_if_cancelled (cancellable, error) || is_closed (s, error))
         return -1;
       if (s->pending_write > 0)
         n = gnutls_record_send (s->session, NULL, 0);
@@ -178,7 +218,8 @@ static gboolean
 pp_tls_input_is_readable (GPollableInputStream *pollable)
 {
   PpTlsStream *s = PP_TLS_INPUT (pollable)->owner;
-  return gnutls_record_check_pending (s->session) > 0
+  /* Closed: "readable", so the next read reports it at once. */
+  return s->session == NULL || gnutls_record_check_pending (s->session) > 0
          || g_socket_condition_check (s->socket, G_IO_IN) != 0;
 }
 
@@ -189,7 +230,7 @@ pp_tls_input_create_source (GPollableInputStream *pollable, GCancellable *cancel
   g_autoptr(GSource) base = NULL;
 
   /* Decrypted bytes already buffered inside GnuTLS never wake the socket. */
-  if (gnutls_record_check_pending (s->session) > 0)
+  if (s->session == NULL || gnutls_record_check_pending (s->session) > 0)
     base = g_timeout_source_new (0);
   else
     base = g_socket_create_source (s->socket, G_IO_IN, NULL);
@@ -302,6 +343,11 @@ pp_tls_stream_close (GIOStream *stream, GCancellable *cancellable, GError **erro
   /* Best effort close_notify; the socket is non-blocking, so this never
    * waits on a peer that has gone away. */
   gnutls_bye (s->session, GNUTLS_SHUT_WR);
+  /* Free the session now rather than at finalize: libsoup 3.2 keeps the
+   * objects of connections whose client hung up (see pp-hangup.h), and a
+   * session is several kilobytes. */
+  gnutls_deinit (s->session);
+  s->session = NULL;
   return g_socket_close (s->socket, error);
 }
 
@@ -334,7 +380,8 @@ pp_tls_stream_finalize (GObject *object)
     g_socket_close (s->socket, NULL);
   g_clear_object (&s->input);
   g_clear_object (&s->output);
-  gnutls_deinit (s->session);
+  if (s->session)
+    gnutls_deinit (s->session);
   g_clear_object (&s->socket);
   G_OBJECT_CLASS (pp_tls_stream_parent_class)->finalize (object);
 }
