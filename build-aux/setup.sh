@@ -27,7 +27,7 @@ libglib2.0-dev libglib2.0-dev-bin libgtk-3-dev libgnutls28-dev gnutls-bin
 libsoup-3.0-dev glib-networking libjson-glib-dev libarchive-dev
 libcurl4-openssl-dev openssl curl xvfb xauth desktop-file-utils
 appstream-util apache2 nginx clang libclang-rt-14-dev imagemagick
-at-spi2-core dbus-x11 python3-gi gir1.2-atspi-2.0 valgrind
+at-spi2-core dbus-x11 python3-gi gir1.2-atspi-2.0 valgrind iproute2
 fonts-dejavu-core adwaita-icon-theme"
 
 missing=""

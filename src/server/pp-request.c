@@ -3,6 +3,7 @@
 #include "config.h"
 #include "pp-server-private.h"
 #include "pp-files.h"
+#include "pp-hangup.h"
 
 #include <glib/gi18n-lib.h>
 #include <string.h>
@@ -471,16 +472,30 @@ log_request (PpServer *server, SoupServerMessage *msg, gboolean aborted)
   pp_events_emit (server->events, ev);
 }
 
+/* The connection goes idle until the client's next request: notice if the
+ * client hangs up instead (libsoup 3.2 does not, see pp-hangup.h). */
+static void
+watch_for_hangup (SoupServerMessage *msg)
+{
+  GSocketAddress *remote = soup_server_message_get_remote_address (msg);
+  Conn *conn = remote ? g_object_get_data (G_OBJECT (remote), CONN_KEY) : NULL;
+  g_autoptr(GIOStream) stream = conn ? g_weak_ref_get (&conn->stream) : NULL;
+
+  pp_hangup_watch (stream);
+}
+
 static void
 on_request_finished (SoupServer *soup, SoupServerMessage *msg, gpointer user_data)
 {
   log_request (((PpWorker *) user_data)->server, msg, FALSE);
+  watch_for_hangup (msg);
 }
 
 static void
 on_request_aborted (SoupServer *soup, SoupServerMessage *msg, gpointer user_data)
 {
   log_request (((PpWorker *) user_data)->server, msg, TRUE);
+  watch_for_hangup (msg);
 }
 
 void
@@ -507,6 +522,8 @@ pp_request_accept (PpWorker *w, GIOStream *stream, PpPeer *peer, GSocketAddress 
   g_object_set_data_full (G_OBJECT (remote), CONN_KEY, conn, conn_free);
   if (!soup_server_accept_iostream (w->soup, stream, local, remote, &error))
     g_debug ("accept failed: %s", error->message);
+  else
+    pp_hangup_watch (stream);
 }
 
 void

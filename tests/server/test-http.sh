@@ -168,4 +168,9 @@ ok $? "upload events carry the MAC from the file name"
 grep -q 'PUT /0004f2000001-boot.log 20[14] ' "$site/logs/access.log"
 ok $? "access log has one line per request"
 
+for i in 1 2 3 4 5 6 7 8 9 10; do dcurl -o /dev/null "$u/sip.cfg"; done
+curl -s -o /dev/null "$u/sip.cfg" --next -o /dev/null "$u/missing.cfg"
+c=$(close_wait_count)
+ok $([ "$c" = 0 ]; echo $?) "connections the clients closed are closed by the daemon too ($c left in CLOSE-WAIT)"
+
 finish

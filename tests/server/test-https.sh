@@ -232,4 +232,10 @@ ok $([ "$code" = 413 ] && [ ! -e "$site/boot/0004f2000001-calls.xml" ]; echo $?)
 leftovers=$(ls -A "$site/boot" | grep -c '^\.')
 ok $([ "$leftovers" = 0 ]; echo $?) "and leaves no temporary file ($leftovers)"
 
+for i in 1 2 3 4 5 6 7 8 9 10; do
+  curl -s -m 30 --cacert "$ca" --cert "$pki/phone1.crt" --key "$pki/phone1.key" -o /dev/null "$u/sip.cfg"
+done
+c=$(close_wait_count)
+ok $([ "$c" = 0 ]; echo $?) "TLS connections the phones closed are closed by the daemon too ($c left in CLOSE-WAIT)"
+
 finish
