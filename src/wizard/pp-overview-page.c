@@ -62,6 +62,8 @@ on_diagram_draw (GtkWidget *widget, cairo_t *cr, PpOverviewPage *self)
   double h = gtk_widget_get_allocated_height (widget);
   double bw = MIN (180, w / 4.5), bh = 60;
   double left = 16, right = w - bw - 16, mid = (w - bw) / 2;
+  PpSite *site = pp_page_get_site (PP_PAGE (self));
+  g_autofree char *http_port = NULL, *https_port = NULL, *http_sub = NULL, *https_sub = NULL;
   GdkRGBA fg;
 
   gtk_style_context_get_color (style, gtk_style_context_get_state (style), &fg);
@@ -69,8 +71,13 @@ on_diagram_draw (GtkWidget *widget, cairo_t *cr, PpOverviewPage *self)
 
   draw_box (cr, style, left, h / 2 - bh / 2, bw, bh, _("Polycom phone"),
             _("bootROM, then the SIP application; device certificate CN=<MAC>"), widget);
-  draw_box (cr, style, mid, 16, bw, bh, _("HTTP site (port 80)"), _("digest authentication"), widget);
-  draw_box (cr, style, mid, h - bh - 16, bw, bh, _("HTTPS site (port 443)"), _("mutual TLS"), widget);
+  /* The site's own ports: an admin who moved them sees where phones go. */
+  http_port = site ? pp_site_get (site, "http.port") : NULL;
+  https_port = site ? pp_site_get (site, "https.port") : NULL;
+  http_sub = g_strdup_printf (_("port %s, digest authentication"), http_port ? http_port : "80");
+  https_sub = g_strdup_printf (_("port %s, mutual TLS"), https_port ? https_port : "443");
+  draw_box (cr, style, mid, 16, bw, bh, _("HTTP site"), http_sub, widget);
+  draw_box (cr, style, mid, h - bh - 16, bw, bh, _("HTTPS site"), https_sub, widget);
   draw_box (cr, style, right, h / 2 - bh / 2, bw, bh, _("Boot directory"),
             _("firmware, configuration, logs the phones upload"), widget);
 
@@ -98,6 +105,7 @@ pp_overview_page_site_changed (PpPage *page)
   text = g_strdup_printf (_("This wizard sets up the site in %s. Everything it creates (keys, certificates, boot files, accounts) stays in that folder."),
                           pp_site_get_dir (site));
   gtk_label_set_text (GTK_LABEL (self->site_label), text);
+  gtk_widget_queue_draw (self->diagram);
   pp_page_set_complete (page, TRUE);
 }
 
