@@ -44,6 +44,7 @@ static const char * const formats[] = {
   N_("Saving the upload failed: %s."),
   N_("Putting the upload in place failed: %s."),
   /* Server events: starting and reloading (pp-server.c, pp-tls.c, pp-config.c) */
+  N_("The last reload failed, the previous configuration is still running: %s"),
   N_("Cannot create a socket: %s."),
   N_("Port %u is privileged and phoneprovd may not listen on it. Either run phoneprovd as root (or as the installed systemd service, which has the capability), or give the program the capability with “sudo setcap cap_net_bind_service=+ep %s”, or choose ports above 1023 (for example “phoneprovctl set http.port=8080 https.port=8443”)."),
   N_("Port %u on %s is already in use by another program. Stop that program or choose another port (phoneprovctl set …port=…)."),
@@ -62,6 +63,9 @@ static const char * const formats[] = {
 
 /* Values that are themselves daemon words: the bind-mac refusal's verb. */
 static const char * const value_words[] = { N_("read"), N_("write"), NULL };
+
+/* What the daemon puts before an error of one site (g_prefix_error). */
+static const char * const prefixes[] = { N_("HTTP site: "), N_("HTTPS site: "), NULL };
 
 #define MAX_VALUES 4
 
@@ -152,13 +156,18 @@ compiled_formats (void)
   return regexes;
 }
 
-static const char *
-translate_word (const char *value)
+/* A value is kept as it is (a subject, a file name, an operating-system
+ * error) unless it is a daemon word or a daemon sentence of its own (the
+ * reason inside “The last reload failed, …: %s”). */
+static char *
+translate_value (const char *value)
 {
   for (guint i = 0; value_words[i]; i++)
     if (g_str_equal (value, value_words[i]))
-      return _(value_words[i]);
-  return value;
+      return g_strdup (_(value_words[i]));
+  if (g_str_has_suffix (value, "."))
+    return pp_event_text_translate (value);
+  return g_strdup (value);
 }
 
 char *
@@ -175,6 +184,12 @@ pp_event_text_translate (const char *text)
       if (translated != text)
         return g_strdup (translated);
     }
+  for (guint i = 0; prefixes[i]; i++)
+    if (g_str_has_prefix (text, prefixes[i]))
+      {
+        g_autofree char *rest = pp_event_text_translate (text + strlen (prefixes[i]));
+        return g_strconcat (_(prefixes[i]), rest, NULL);
+      }
   regexes = compiled_formats ();
   for (guint i = 0; formats[i]; i++)
     {
@@ -188,7 +203,7 @@ pp_event_text_translate (const char *text)
       for (; n < MAX_VALUES && (gint) n + 1 < g_match_info_get_match_count (match); n++)
         {
           g_autofree char *v = g_match_info_fetch (match, (gint) n + 1);
-          values[n] = g_strdup (translate_word (v));
+          values[n] = translate_value (v);
         }
       result = fill_format (_(formats[i]), values, n);
       for (guint j = 0; j < n; j++)

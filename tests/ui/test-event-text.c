@@ -83,7 +83,7 @@ static void
 test_german (void)
 {
   g_autofree char *literal = NULL, *with_values = NULL, *number = NULL, *verb = NULL;
-  g_autofree char *unknown = NULL, *empty = NULL, *remedy = NULL;
+  g_autofree char *unknown = NULL, *empty = NULL, *remedy = NULL, *nested = NULL;
 
   if (locale_dir == NULL)
     {
@@ -111,6 +111,13 @@ test_german (void)
   g_assert_nonnull (strstr (verb, "0004f2000001"));
   g_assert_nonnull (strstr (verb, "schreiben"));
   g_assert_nonnull (strstr (verb, "0004f2000002-app.log"));
+
+  /* A site's prefix and a sentence inside a sentence. */
+  nested = pp_event_text_translate ("HTTP site: The last reload failed, the previous configuration is still running: "
+                                    "The phone sent no client certificate.");
+  g_assert_true (g_str_has_prefix (nested, "HTTP-Site: "));
+  g_assert_nonnull (strstr (nested, "Das Telefon hat kein Client-Zertifikat gesendet."));
+  g_assert_null (strstr (nested, "reload failed"));
 
   /* No sentence of the daemon's: as it is (an OS error, a newer daemon). */
   unknown = pp_event_text_translate ("Address already in use");
