@@ -178,12 +178,12 @@ pp_event_text_translate (const char *text)
   /* gettext ("") is the catalog's header, never a sentence. */
   if (text == NULL || *text == '\0')
     return g_strdup (text);
-  if (strchr (text, '%') == NULL)
-    {
-      const char *translated = dgettext (GETTEXT_PACKAGE, text);
-      if (translated != text)
-        return g_strdup (translated);
-    }
+  {
+    /* A sentence without values is its own msgid. */
+    const char *translated = dgettext (GETTEXT_PACKAGE, text);
+    if (translated != text)
+      return g_strdup (translated);
+  }
   for (guint i = 0; prefixes[i]; i++)
     if (g_str_has_prefix (text, prefixes[i]))
       {
