@@ -12,32 +12,6 @@
 #include <string.h>
 #include <unistd.h>
 
-static char *
-pp_cli_read_passphrase (const char *file, GError **error)
-{
-  g_autofree char *data = NULL;
-  gsize len = 0;
-  const char *env;
-
-  if (file == NULL)
-    {
-      env = g_getenv ("PHONEPROV_PASSPHRASE");
-      return env && *env ? g_strdup (env) : NULL;
-    }
-  if (g_str_equal (file, "-"))
-    {
-      char buf[1024];
-      if (fgets (buf, sizeof buf, stdin) == NULL)
-        buf[0] = '\0';
-      buf[strcspn (buf, "\r\n")] = '\0';
-      return g_strdup (buf);
-    }
-  if (!pp_file_read (file, 64 * 1024, &data, &len, error))
-    return NULL;
-  data[strcspn (data, "\r\n")] = '\0';
-  return g_strdup (data);
-}
-
 static gboolean
 pp_cli_write_output (const char *out, const void *data, gsize len, gboolean secret, GError **error)
 {
@@ -53,10 +27,6 @@ pp_cli_write_output (const char *out, const void *data, gsize len, gboolean secr
   return pp_file_write_atomic (out, data, len, secret ? 0600 : 0644, error);
 }
 
-#define PASSPHRASE_ENTRY(var) \
-  { "passphrase-file", 0, 0, G_OPTION_ARG_FILENAME, &var, \
-    N_("Read the passphrase from FILE (“-” for standard input; default: $PHONEPROV_PASSPHRASE)"), N_("FILE") }
-
 static int
 cmd_ca_init (PpCliContext *ctx, int argc, char **argv)
 {
@@ -69,7 +39,7 @@ cmd_ca_init (PpCliContext *ctx, int argc, char **argv)
     { "days", 0, 0, G_OPTION_ARG_INT, &days, N_("Validity in days (default 3650)"), N_("N") },
     { "key-type", 0, 0, G_OPTION_ARG_STRING, &key_type, N_("rsa2048 (default), rsa3072, rsa4096, ecdsa-p256, ecdsa-p384"), N_("TYPE") },
     { "replace", 0, 0, G_OPTION_ARG_NONE, &replace, N_("Replace an existing CA"), NULL },
-    PASSPHRASE_ENTRY (pass_file),
+    PP_CLI_PASSPHRASE_ENTRY (pass_file),
     { NULL }
   };
   g_autoptr(GError) error = NULL;
@@ -86,11 +56,7 @@ cmd_ca_init (PpCliContext *ctx, int argc, char **argv)
   p.key_type = PP_KEY_TYPE_DEFAULT;
   if (key_type && !pp_key_type_from_string (key_type, &p.key_type))
     return pp_cli_usage (_("Unknown key type “%s”; use rsa2048, rsa3072, rsa4096, ecdsa-p256 or ecdsa-p384."), key_type);
-  pass = pp_cli_read_passphrase (pass_file, &error);
-  if (error)
-    return pp_cli_fail (error);
-  site = pp_cli_open_site (ctx);
-  if (site == NULL)
+  if (!pp_cli_open (ctx, pass_file, &pass, &site))
     return PP_CLI_ERROR;
   p.common_name = cn;
   p.dn_suffix = suffix;
@@ -111,7 +77,7 @@ cmd_ca_import (PpCliContext *ctx, int argc, char **argv)
   const GOptionEntry entries[] = {
     { "key", 0, 0, G_OPTION_ARG_FILENAME, &key_file, N_("The CA's private key (PEM or DER, PKCS #8 or OpenSSL form; not needed when CERT is PKCS #12)"), N_("KEY") },
     { "replace", 0, 0, G_OPTION_ARG_NONE, &replace, N_("Replace the site's CA; its files are kept in pki/ca/old-<time>/"), NULL },
-    PASSPHRASE_ENTRY (pass_file),
+    PP_CLI_PASSPHRASE_ENTRY (pass_file),
     { NULL }
   };
   g_autoptr(GError) error = NULL;
@@ -124,9 +90,8 @@ cmd_ca_import (PpCliContext *ctx, int argc, char **argv)
     return PP_CLI_USAGE;
   if (argc != 2)
     return pp_cli_usage (_("ca import needs the CA certificate file, for example “ca import ca.crt --key ca.key”."));
-  pass = pp_cli_read_passphrase (pass_file, &error);
-  if (error)
-    return pp_cli_fail (error);
+  if (!pp_cli_open (ctx, pass_file, &pass, NULL))
+    return PP_CLI_ERROR;
   if (!pp_file_read (argv[1], 4 * 1024 * 1024, &cert_data, &cert_len, &error)
       || (key_file && !pp_file_read (key_file, 4 * 1024 * 1024, &key_data, &key_len, &error)))
     return pp_cli_fail (error);
@@ -162,7 +127,7 @@ cmd_ca_sign (PpCliContext *ctx, int argc, char **argv)
     { "template", 0, 0, G_OPTION_ARG_STRING, &tmpl_name, N_("web-server (default), client or sub-ca"), N_("T") },
     { "days", 0, 0, G_OPTION_ARG_INT, &days, N_("Validity in days"), N_("N") },
     { "out", 'o', 0, G_OPTION_ARG_FILENAME, &out, N_("Write the certificate to FILE (default: standard output)"), N_("FILE") },
-    PASSPHRASE_ENTRY (pass_file),
+    PP_CLI_PASSPHRASE_ENTRY (pass_file),
     { NULL }
   };
   g_autoptr(GError) error = NULL;
@@ -180,11 +145,7 @@ cmd_ca_sign (PpCliContext *ctx, int argc, char **argv)
     return pp_cli_usage (_("Unknown template “%s”; use web-server, client or sub-ca."), tmpl_name);
   if (csr == NULL && tmpl != PP_CERT_TEMPLATE_WEB_SERVER)
     return pp_cli_usage (_("The site's own server request is always signed with web-server; give --csr FILE for other templates."));
-  pass = pp_cli_read_passphrase (pass_file, &error);
-  if (error)
-    return pp_cli_fail (error);
-  site = pp_cli_open_site (ctx);
-  if (site == NULL)
+  if (!pp_cli_open (ctx, pass_file, &pass, &site))
     return PP_CLI_ERROR;
   if (csr == NULL)
     {
@@ -213,9 +174,7 @@ static void
 print_index_json (GPtrArray *list)
 {
   g_autoptr(JsonBuilder) b = json_builder_new ();
-  g_autoptr(JsonGenerator) gen = json_generator_new ();
   g_autoptr(JsonNode) root = NULL;
-  g_autofree char *text = NULL;
 
   json_builder_begin_array (b);
   for (guint i = 0; i < list->len; i++)
@@ -240,10 +199,7 @@ print_index_json (GPtrArray *list)
     }
   json_builder_end_array (b);
   root = json_builder_get_root (b);
-  json_generator_set_pretty (gen, TRUE);
-  json_generator_set_root (gen, root);
-  text = json_generator_to_data (gen, NULL);
-  printf ("%s\n", text);
+  pp_cli_print_json (root);
 }
 
 static int
@@ -251,7 +207,7 @@ cmd_ca_list (PpCliContext *ctx, int argc, char **argv)
 {
   gboolean json = FALSE;
   const GOptionEntry entries[] = {
-    { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print JSON"), NULL },
+    PP_CLI_JSON_ENTRY (json),
     { NULL }
   };
   g_autoptr(GError) error = NULL;
@@ -350,7 +306,7 @@ cmd_crl (PpCliContext *ctx, int argc, char **argv)
     { "revoke", 0, 0, G_OPTION_ARG_STRING, &revoke, N_("Revoke the certificate with this serial first"), N_("SERIAL") },
     { "days", 0, 0, G_OPTION_ARG_INT, &days, N_("Next update in N days (default 365)"), N_("N") },
     { "out", 'o', 0, G_OPTION_ARG_FILENAME, &out, N_("Also write the CRL to FILE"), N_("FILE") },
-    PASSPHRASE_ENTRY (pass_file),
+    PP_CLI_PASSPHRASE_ENTRY (pass_file),
     { NULL }
   };
   g_autoptr(GError) error = NULL;
@@ -364,11 +320,7 @@ cmd_crl (PpCliContext *ctx, int argc, char **argv)
     return pp_cli_usage (_("crl takes no arguments; use --revoke SERIAL."));
   if (days < 0)
     return pp_cli_usage (_("--days must be positive."));
-  pass = pp_cli_read_passphrase (pass_file, &error);
-  if (error)
-    return pp_cli_fail (error);
-  site = pp_cli_open_site (ctx);
-  if (site == NULL)
+  if (!pp_cli_open (ctx, pass_file, &pass, &site))
     return PP_CLI_ERROR;
   /* Revocation regenerates the CRL itself; one new CRL number per command. */
   if (revoke && !pp_ca_revoke (site, revoke, pass, &error))
@@ -394,7 +346,7 @@ cmd_export (PpCliContext *ctx, int argc, char **argv)
     { "format", 'f', 0, G_OPTION_ARG_STRING, &format_name, N_("pem (default), der, p7b or p12"), N_("FMT") },
     { "legacy", 0, 0, G_OPTION_ARG_NONE, &legacy, N_("PKCS #12 for old Windows/IIS: 3DES and SHA-1 MAC"), NULL },
     { "out", 'o', 0, G_OPTION_ARG_FILENAME, &out, N_("Write to FILE (default: standard output)"), N_("FILE") },
-    PASSPHRASE_ENTRY (pass_file),
+    PP_CLI_PASSPHRASE_ENTRY (pass_file),
     { NULL }
   };
   g_autoptr(GError) error = NULL;
@@ -411,9 +363,8 @@ cmd_export (PpCliContext *ctx, int argc, char **argv)
     return pp_cli_usage (_("export needs one of ca, server, chain, csr, crl, key."));
   if (format_name && !pp_export_format_from_string (format_name, &format))
     return pp_cli_usage (_("Unknown format “%s”; use pem, der, p7b or p12."), format_name);
-  pass = pp_cli_read_passphrase (pass_file, &error);
-  if (error)
-    return pp_cli_fail (error);
+  if (!pp_cli_open (ctx, pass_file, &pass, NULL))
+    return PP_CLI_ERROR;
   if (format == PP_EXPORT_PKCS12 && (out == NULL || g_str_equal (out, "-")) && isatty (STDOUT_FILENO))
     return pp_cli_usage (_("A PKCS #12 file is binary; give --out FILE."));
   site = pp_cli_open_site (ctx);
@@ -434,7 +385,7 @@ cmd_cert_show (PpCliContext *ctx, int argc, char **argv)
   g_autofree char *pass_file = NULL;
   const GOptionEntry entries[] = {
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print JSON instead of text"), NULL },
-    PASSPHRASE_ENTRY (pass_file),
+    PP_CLI_PASSPHRASE_ENTRY (pass_file),
     { NULL }
   };
   g_autoptr(GError) error = NULL;
@@ -449,9 +400,8 @@ cmd_cert_show (PpCliContext *ctx, int argc, char **argv)
     return pp_cli_usage (_("cert show needs exactly one FILE."));
   if (!pp_file_read (argv[1], 4 * 1024 * 1024, &data, &len, &error))
     return pp_cli_fail (error);
-  pass = pp_cli_read_passphrase (pass_file, &error);
-  if (error)
-    return pp_cli_fail (error);
+  if (!pp_cli_open (ctx, pass_file, &pass, NULL))
+    return PP_CLI_ERROR;
   /* Through the importer, so a PKCS #12 file shows its certificate too. */
   imp = pp_import_data (data, len, pass, &error);
   if (imp == NULL)
@@ -465,12 +415,7 @@ cmd_cert_show (PpCliContext *ctx, int argc, char **argv)
   if (json || ctx->json)
     {
       g_autoptr(JsonNode) node = pp_cert_details_to_json (details);
-      g_autoptr(JsonGenerator) gen = json_generator_new ();
-      g_autofree char *text = NULL;
-      json_generator_set_pretty (gen, TRUE);
-      json_generator_set_root (gen, node);
-      text = json_generator_to_data (gen, NULL);
-      printf ("%s\n", text);
+      pp_cli_print_json (node);
     }
   else
     {
@@ -485,7 +430,7 @@ cmd_cert_import (PpCliContext *ctx, int argc, char **argv)
 {
   g_autofree char *pass_file = NULL;
   const GOptionEntry entries[] = {
-    PASSPHRASE_ENTRY (pass_file),
+    PP_CLI_PASSPHRASE_ENTRY (pass_file),
     { NULL }
   };
   g_autoptr(GError) error = NULL;
@@ -498,11 +443,7 @@ cmd_cert_import (PpCliContext *ctx, int argc, char **argv)
     return PP_CLI_USAGE;
   if (argc != 2)
     return pp_cli_usage (_("cert import needs exactly one FILE."));
-  pass = pp_cli_read_passphrase (pass_file, &error);
-  if (error)
-    return pp_cli_fail (error);
-  site = pp_cli_open_site (ctx);
-  if (site == NULL)
+  if (!pp_cli_open (ctx, pass_file, &pass, &site))
     return PP_CLI_ERROR;
   if (!pp_file_read (argv[1], 4 * 1024 * 1024, &data, &len, &error)
       || !pp_server_identity_import (site, data, len, pass, &error))

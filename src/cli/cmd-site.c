@@ -3,6 +3,7 @@
 #include "pp-cli.h"
 #include "pp-error.h"
 #include "pp-htdigest.h"
+#include "pp-phone-account.h"
 
 #include <glib/gi18n.h>
 #include <stdio.h>
@@ -103,8 +104,8 @@ cmd_account_add (PpCliContext *ctx, int argc, char **argv)
   };
   g_autoptr(GError) error = NULL;
   g_autoptr(PpSite) site = NULL;
-  g_autofree char *pw = NULL, *realm = NULL, *path = NULL;
-  gboolean generated = FALSE;
+  g_autofree char *pw = NULL, *realm = NULL;
+  gboolean generated = FALSE, is_phone = FALSE;
 
   if (!pp_cli_parse (&argc, &argv, entries, "USER", _("Add or replace a phone account (htdigest).")))
     return PP_CLI_USAGE;
@@ -131,13 +132,20 @@ cmd_account_add (PpCliContext *ctx, int argc, char **argv)
     }
   g_free (password);
   realm = pp_site_get (site, "http.realm");
-  path = pp_site_path (site, "auth/htdigest");
-  if (!pp_htdigest_set (path, argv[1], realm, pw, &error))
+  /* Like the wizard: the phone account also goes to auth/phone.account. */
+  if (!pp_phone_account_add (site, argv[1], pw, &is_phone, &error))
     return pp_cli_fail (error);
   if (generated)
     printf (_("Account “%s” (realm “%s”), password: %s\n"), argv[1], realm, pw);
   else
     printf (_("Account “%s” (realm “%s”) saved.\n"), argv[1], realm);
+  if (!is_phone)
+    {
+      g_autofree char *phone_user = NULL;
+      (void) pp_phone_account_load (site, &phone_user, NULL, NULL);
+      printf (_("The phone account stays “%s”; “%s” is an extra account for the same sites.\n"),
+              phone_user, argv[1]);
+    }
   return PP_CLI_OK;
 }
 
@@ -146,7 +154,6 @@ cmd_account_remove (PpCliContext *ctx, int argc, char **argv)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(PpSite) site = NULL;
-  g_autofree char *realm = NULL, *path = NULL;
 
   if (!pp_cli_parse (&argc, &argv, NULL, "USER", _("Remove a phone account.")))
     return PP_CLI_USAGE;
@@ -155,9 +162,7 @@ cmd_account_remove (PpCliContext *ctx, int argc, char **argv)
   site = pp_cli_open_site (ctx);
   if (site == NULL)
     return PP_CLI_ERROR;
-  realm = pp_site_get (site, "http.realm");
-  path = pp_site_path (site, "auth/htdigest");
-  if (!pp_htdigest_remove (path, argv[1], realm, &error))
+  if (!pp_phone_account_remove (site, argv[1], &error))
     return pp_cli_fail (error);
   return PP_CLI_OK;
 }

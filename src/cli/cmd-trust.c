@@ -36,17 +36,6 @@ cmd_cert_install (PpCliContext *ctx, int argc, char **argv)
   return PP_CLI_OK;
 }
 
-static void
-print_json (JsonNode *node)
-{
-  g_autoptr(JsonGenerator) gen = json_generator_new ();
-  g_autofree char *text = NULL;
-  json_generator_set_pretty (gen, TRUE);
-  json_generator_set_root (gen, node);
-  text = json_generator_to_data (gen, NULL);
-  printf ("%s\n", text);
-}
-
 static const char *
 kind_name (PpTrustKind kind)
 {
@@ -111,7 +100,7 @@ print_entries (GPtrArray *list, gboolean json)
   if (json)
     {
       g_autoptr(JsonNode) node = entries_to_json (list);
-      print_json (node);
+      pp_cli_print_json (node);
       return;
     }
   for (guint i = 0; i < list->len; i++)
@@ -130,7 +119,7 @@ cmd_trust_add (PpCliContext *ctx, int argc, char **argv)
 {
   gboolean json = FALSE;
   const GOptionEntry entries[] = {
-    { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print JSON"), NULL },
+    PP_CLI_JSON_ENTRY (json),
     { NULL }
   };
   g_autoptr(PpSite) site = NULL;
@@ -168,7 +157,7 @@ cmd_trust_list (PpCliContext *ctx, int argc, char **argv)
 {
   gboolean json = FALSE;
   const GOptionEntry entries[] = {
-    { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print JSON"), NULL },
+    PP_CLI_JSON_ENTRY (json),
     { NULL }
   };
   g_autoptr(GError) error = NULL;

@@ -1,9 +1,11 @@
 #include "config.h"
 #include "pp-cli.h"
+#include "pp-fileutil.h"
 
 #include <glib/gi18n.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
 
 gboolean
 pp_cli_parse (int *argc, char ***argv, const GOptionEntry *entries,
@@ -36,6 +38,65 @@ pp_cli_open_site (PpCliContext *ctx)
   return site;
 }
 
+char *
+pp_cli_read_passphrase (const char *file, GError **error)
+{
+  g_autofree char *data = NULL;
+  gsize len = 0;
+  const char *env;
+
+  if (file == NULL)
+    {
+      env = g_getenv ("PHONEPROV_PASSPHRASE");
+      return env && *env ? g_strdup (env) : NULL;
+    }
+  if (g_str_equal (file, "-"))
+    {
+      char buf[1024];
+      if (fgets (buf, sizeof buf, stdin) == NULL)
+        buf[0] = '\0';
+      buf[strcspn (buf, "\r\n")] = '\0';
+      return g_strdup (buf);
+    }
+  if (!pp_file_read (file, 64 * 1024, &data, &len, error))
+    return NULL;
+  data[strcspn (data, "\r\n")] = '\0';
+  return g_strdup (data);
+}
+
+gboolean
+pp_cli_open (PpCliContext *ctx, const char *pass_file, char **pass, PpSite **site)
+{
+  if (pass)
+    {
+      g_autoptr(GError) error = NULL;
+      *pass = pp_cli_read_passphrase (pass_file, &error);
+      if (error)
+        {
+          pp_cli_fail (error);
+          return FALSE;
+        }
+    }
+  if (site)
+    {
+      *site = pp_cli_open_site (ctx);
+      return *site != NULL;
+    }
+  return TRUE;
+}
+
+void
+pp_cli_print_json (JsonNode *node)
+{
+  g_autoptr(JsonGenerator) gen = json_generator_new ();
+  g_autofree char *text = NULL;
+
+  json_generator_set_pretty (gen, TRUE);
+  json_generator_set_root (gen, node);
+  text = json_generator_to_data (gen, NULL);
+  printf ("%s\n", text);
+}
+
 int
 pp_cli_fail (const GError *error)
 {
@@ -43,15 +104,22 @@ pp_cli_fail (const GError *error)
   return PP_CLI_ERROR;
 }
 
+static void print_message (const char *format, va_list ap) G_GNUC_PRINTF (1, 0);
+
+static void
+print_message (const char *format, va_list ap)
+{
+  g_autofree char *msg = g_strdup_vprintf (format, ap);
+  g_printerr ("phoneprovctl: %s\n", msg);
+}
+
 int
 pp_cli_fail_msg (const char *format, ...)
 {
   va_list ap;
-  g_autofree char *msg = NULL;
   va_start (ap, format);
-  msg = g_strdup_vprintf (format, ap);
+  print_message (format, ap);
   va_end (ap);
-  g_printerr ("phoneprovctl: %s\n", msg);
   return PP_CLI_ERROR;
 }
 
@@ -59,10 +127,8 @@ int
 pp_cli_usage (const char *format, ...)
 {
   va_list ap;
-  g_autofree char *msg = NULL;
   va_start (ap, format);
-  msg = g_strdup_vprintf (format, ap);
+  print_message (format, ap);
   va_end (ap);
-  g_printerr ("phoneprovctl: %s\n", msg);
   return PP_CLI_USAGE;
 }

@@ -23,28 +23,6 @@ static const struct { const char *name; const char *file; } modules[] = {
   { "ssl_module", "mod_ssl.so" },
 };
 
-static void
-append_tls_profile (GString *s, PpEngineGen *gen)
-{
-  g_autofree char *profile = pp_site_get (gen->site, "https.profile");
-
-  if (g_str_equal (profile, "modern"))
-    {
-      g_string_append (s, "    # TLS profile “modern”: TLS 1.2 and later only.\n"
-                          "    SSLProtocol -all +TLSv1.2 +TLSv1.3\n"
-                          "    SSLCipherSuite HIGH:!aNULL:!eNULL:!MD5:!RC4:!3DES:!kDHE\n");
-    }
-  else
-    {
-      /* Old UC Software speaks TLS 1.0 with RSA key exchange and SHA-1,
-       * which OpenSSL 3 only allows at security level 0. */
-      g_string_append (s, "    # TLS profile “compatible”: also TLS 1.0/1.1 with RSA key exchange for old phones.\n"
-                          "    SSLProtocol -all +TLSv1 +TLSv1.1 +TLSv1.2 +TLSv1.3\n"
-                          "    SSLCipherSuite ALL:!aNULL:!eNULL:!DSS:!SEED:!IDEA:!MEDIUM:!LOW:!EXP:!kDHE:!PSK:!SRP:!MD5:!RC4:@SECLEVEL=0\n");
-    }
-  g_string_append (s, "    SSLHonorCipherOrder on\n");
-}
-
 /* Read-only everywhere, PUT only to the upload patterns (through mod_dav). */
 static void
 append_locations (GString *s, PpEngineGen *gen, gboolean digest)
@@ -64,16 +42,7 @@ append_locations (GString *s, PpEngineGen *gen, gboolean digest)
                              "            Require method GET HEAD OPTIONS\n"
                              "        </RequireAll>\n"
                              "    </Location>\n", digest ? "            Require valid-user\n" : "");
-  g_string_append_printf (s, "    # Phones upload logs and settings made on the phone with PUT (boot.upload-patterns).\n"
-                             "    <LocationMatch \"%s\">\n"
-                             "        Dav On\n"
-                             "        LimitRequestBody %u\n"
-                             "        <RequireAll>\n%s"
-                             "            Require method GET HEAD OPTIONS PUT\n"
-                             "        </RequireAll>\n"
-                             "    </LocationMatch>\n",
-                          gen->upload_regex, gen->upload_max,
-                          digest ? "            Require valid-user\n" : "");
+  pp_engine_append_upload_location (s, gen, digest);
 }
 
 static void
@@ -110,15 +79,10 @@ append_https_vhost (GString *s, PpEngineGen *gen)
                              "<VirtualHost %s>\n"
                              "    ServerName %s\n"
                              "    DocumentRoot \"%s\"\n"
-                             "    SSLEngine on\n"
-                             "    SSLCertificateFile \"%s\"\n"
-                             "    SSLCertificateKeyFile \"%s\"\n",
-                          desc, vhost, gen->hostname, gen->boot, gen->cert, gen->key);
-  if (gen->ecdsa_cert)
-    g_string_append_printf (s, "    # Second identity: ECDSA for phones that accept it, RSA for the rest.\n"
-                               "    SSLCertificateFile \"%s\"\n"
-                               "    SSLCertificateKeyFile \"%s\"\n", gen->ecdsa_cert, gen->ecdsa_key);
-  append_tls_profile (s, gen);
+                             "    SSLEngine on\n",
+                          desc, vhost, gen->hostname, gen->boot);
+  pp_engine_append_identities (s, gen);
+  pp_engine_append_tls_profile (s, gen);
   if (!g_str_equal (client, "off"))
     {
       g_string_append_printf (s, "    # Phones prove who they are with their device certificate (bulletin: Enabling Mutual TLS).\n"
@@ -240,10 +204,6 @@ pp_engine_generate_apache (PpEngineGen *gen, GError **error)
 
   pp_engine_add_file (gen, "httpd.conf", main_conf);
   pp_engine_add_file (gen, "phoneprov-sites.conf", sites);
-  pp_engine_add_file (gen, "trust-anchors.pem",
-                      g_string_new_len (g_bytes_get_data (gen->anchors, NULL), (gssize) g_bytes_get_size (gen->anchors)));
-  if (gen->crls)
-    pp_engine_add_file (gen, "trust-crls.pem",
-                        g_string_new_len (g_bytes_get_data (gen->crls, NULL), (gssize) g_bytes_get_size (gen->crls)));
+  pp_engine_add_trust_files (gen);
   return TRUE;
 }

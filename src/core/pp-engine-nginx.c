@@ -11,7 +11,6 @@ append_server (GString *s, PpEngineGen *gen)
 {
   g_autofree char *address = pp_site_get (gen->site, "https.address");
   g_autofree char *desc = pp_site_get (gen->site, "https.description");
-  g_autofree char *profile = pp_site_get (gen->site, "https.profile");
   g_autofree char *client = pp_site_get (gen->site, "https.client-certs");
   g_autofree char *listen = pp_engine_listen (address, pp_site_get_uint (gen->site, "https.port"), TRUE);
   g_autofree char *anchors = pp_engine_companion_path (gen, "trust-anchors.pem", TRUE);
@@ -27,25 +26,11 @@ append_server (GString *s, PpEngineGen *gen)
                              "server {\n"
                              "    listen %s ssl;\n"
                              "    server_name %s;\n"
-                             "    root \"%s\";\n\n"
-                             "    ssl_certificate \"%s\";\n"
-                             "    ssl_certificate_key \"%s\";\n",
-                          desc, listen, gen->hostname, gen->boot, gen->cert, gen->key);
-  if (gen->ecdsa_cert)
-    g_string_append_printf (s, "    # Second identity: ECDSA for phones that accept it, RSA for the rest.\n"
-                               "    ssl_certificate \"%s\";\n"
-                               "    ssl_certificate_key \"%s\";\n", gen->ecdsa_cert, gen->ecdsa_key);
-  if (g_str_equal (profile, "modern"))
-    g_string_append (s, "    # TLS profile “modern”: TLS 1.2 and later only.\n"
-                        "    ssl_protocols TLSv1.2 TLSv1.3;\n"
-                        "    ssl_ciphers \"HIGH:!aNULL:!eNULL:!MD5:!RC4:!3DES:!kDHE\";\n");
-  else
-    g_string_append (s, "    # TLS profile “compatible”: also TLS 1.0/1.1 with RSA key exchange for old phones\n"
-                        "    # (OpenSSL 3 allows their SHA-1 handshakes only at security level 0).\n"
-                        "    ssl_protocols TLSv1 TLSv1.1 TLSv1.2 TLSv1.3;\n"
-                        "    ssl_ciphers \"ALL:!aNULL:!eNULL:!DSS:!SEED:!IDEA:!MEDIUM:!LOW:!EXP:!kDHE:!PSK:!SRP:!MD5:!RC4:@SECLEVEL=0\";\n");
-  g_string_append (s, "    ssl_prefer_server_ciphers on;\n"
-                      "    ssl_session_cache shared:phoneprov:10m;\n"
+                             "    root \"%s\";\n\n",
+                          desc, listen, gen->hostname, gen->boot);
+  pp_engine_append_identities (s, gen);
+  pp_engine_append_tls_profile (s, gen);
+  g_string_append (s, "    ssl_session_cache shared:phoneprov:10m;\n"
                       "    ssl_session_timeout 1h;\n\n");
   if (!g_str_equal (client, "off"))
     {
@@ -82,21 +67,13 @@ append_server (GString *s, PpEngineGen *gen)
   if (pp_site_get_bool (gen->site, "https.digest"))
     g_string_append (s, "    # https.digest is on in site.conf, but nginx has no digest authentication:\n"
                         "    # here the client certificate alone authenticates the phone.\n");
-  g_string_append_printf (s, "\n"
-                             "    # Read-only everywhere (GET implies HEAD)…\n"
-                             "    location / {\n"
-                             "        limit_except GET { deny all; }\n"
-                             "    }\n"
-                             "    # …and PUT only to the upload patterns (boot.upload-patterns).\n"
-                             "    location ~ \"%s\" {\n"
-                             "        limit_except GET PUT { deny all; }\n"
-                             "        dav_methods PUT;\n"
-                             "        create_full_put_path off;\n"
-                             "        dav_access user:rw group:r all:r;\n"
-                             "        client_max_body_size %u;\n"
-                             "    }\n"
-                             "}\n",
-                          gen->upload_regex, gen->upload_max);
+  g_string_append (s, "\n"
+                      "    # Read-only everywhere (GET implies HEAD)…\n"
+                      "    location / {\n"
+                      "        limit_except GET { deny all; }\n"
+                      "    }\n");
+  pp_engine_append_upload_location (s, gen, FALSE);
+  g_string_append (s, "}\n");
 }
 
 static void
@@ -167,10 +144,6 @@ pp_engine_generate_nginx (PpEngineGen *gen, GError **error)
   append_server (server, gen);
   pp_engine_add_file (gen, "nginx.conf", main_conf);
   pp_engine_add_file (gen, "phoneprov-https.conf", server);
-  pp_engine_add_file (gen, "trust-anchors.pem",
-                      g_string_new_len (g_bytes_get_data (gen->anchors, NULL), (gssize) g_bytes_get_size (gen->anchors)));
-  if (gen->crls)
-    pp_engine_add_file (gen, "trust-crls.pem",
-                        g_string_new_len (g_bytes_get_data (gen->crls, NULL), (gssize) g_bytes_get_size (gen->crls)));
+  pp_engine_add_trust_files (gen);
   return TRUE;
 }

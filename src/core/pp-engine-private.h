@@ -40,6 +40,17 @@ gboolean pp_engine_check_quotable (const char *what, const char *value, GError *
 char    *pp_engine_listen (const char *address, guint port, gboolean star_is_empty);
 void     pp_engine_add_file (PpEngineGen *gen, const char *name, GString *text);
 
+/* Fragments both engines write, in gen->engine's syntax (pp-engine-fragments.c). */
+/* The https.profile TLS versions and ciphers, server cipher order first. */
+void     pp_engine_append_tls_profile (GString *s, PpEngineGen *gen);
+/* The server certificate and key, then the ECDSA pair when there is one. */
+void     pp_engine_append_identities (GString *s, PpEngineGen *gen);
+/* The location where phones may PUT (boot.upload-patterns); @digest: Apache
+ * asks for the phone account there too. */
+void     pp_engine_append_upload_location (GString *s, PpEngineGen *gen, gboolean digest);
+/* trust-anchors.pem and, when the store has CRLs, trust-crls.pem. */
+void     pp_engine_add_trust_files (PpEngineGen *gen);
+
 gboolean pp_engine_generate_apache (PpEngineGen *gen, GError **error);
 gboolean pp_engine_generate_nginx (PpEngineGen *gen, GError **error);
 

@@ -20,5 +20,19 @@ gboolean pp_phone_account_save (PpSite      *site,
                                 const char  *user,
                                 const char  *password,
                                 GError     **error);
+/* phoneprovctl account add: set @user's htdigest entry and keep the other
+ * accounts. @user is the phone account (auth/phone.account, for the wizard
+ * and the report) when there is none yet or it already is; otherwise it is
+ * an extra account. */
+gboolean pp_phone_account_add  (PpSite      *site,
+                                const char  *user,
+                                const char  *password,
+                                gboolean    *is_phone_account,
+                                GError     **error);
+/* Remove @user from auth/htdigest, and forget it as the phone account when
+ * it was that. */
+gboolean pp_phone_account_remove (PpSite      *site,
+                                  const char  *user,
+                                  GError     **error);
 
 G_END_DECLS

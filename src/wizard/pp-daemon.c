@@ -1,5 +1,6 @@
 #include "config.h"
 #include "pp-daemon.h"
+#include "pp-event-text.h"
 #include "pp-control-client.h"
 #include "pp-error.h"
 
@@ -42,6 +43,7 @@ pp_site_status_from_json (JsonNode *status, const char *name)
     {
       JsonObject *s = json_array_get_object_element (sites, i);
       g_autofree char *n = s ? dup_member (s, "name") : NULL;
+      g_autofree char *error = NULL;
       PpSiteStatus *out;
 
       if (g_strcmp0 (n, name) != 0)
@@ -52,9 +54,11 @@ pp_site_status_from_json (JsonNode *status, const char *name)
       out->port = (guint) json_object_get_int_member_with_default (s, "port", 0);
       out->address = dup_member (s, "address");
       out->url = dup_member (s, "url");
-      out->error = dup_member (s, "error");
-      if (out->error == NULL)
-        out->error = dup_member (s, "message");
+      error = dup_member (s, "error");
+      if (error == NULL)
+        error = dup_member (s, "message");
+      /* The daemon's sentence, in the user's language (pp-event-text.h). */
+      out->error = pp_event_text_translate (error);
       return out;
     }
   return NULL;

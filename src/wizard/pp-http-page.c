@@ -1,8 +1,8 @@
 #include "config.h"
 #include "pp-http-page.h"
-#include "pp-boot-import.h"
 #include "pp-checks.h"
 #include "pp-daemon.h"
+#include "pp-live-check.h"
 #include "pp-phone-account.h"
 #include "pp-site.h"
 
@@ -22,23 +22,6 @@ struct _PpHttpPage {
 };
 
 G_DEFINE_FINAL_TYPE (PpHttpPage, pp_http_page, PP_TYPE_PAGE)
-
-char *
-pp_boot_pick_check_file (const char *boot_dir)
-{
-  static const char *preferred[] = { "000000000000.cfg", "sip.ld", "bootrom.ld", "sip.ver" };
-  g_autoptr(GPtrArray) files = pp_boot_list (boot_dir, NULL);
-
-  for (guint i = 0; i < G_N_ELEMENTS (preferred); i++)
-    {
-      g_autofree char *p = g_build_filename (boot_dir, preferred[i], NULL);
-      if (g_file_test (p, G_FILE_TEST_IS_REGULAR))
-        return g_strdup (preferred[i]);
-    }
-  if (files && files->len)
-    return g_strdup (((PpBootFile *) files->pdata[0])->name);
-  return g_strdup ("000000000000.cfg");
-}
 
 static void
 on_status (GObject *source, GAsyncResult *result, gpointer user_data)
@@ -92,62 +75,30 @@ on_checked (GObject *source, GAsyncResult *result, gpointer user_data)
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) results = pp_http_check_finish (result, &error);
 
-  if (!pp_page_is_alive (PP_PAGE (self)))
-    return;
-  if (results == NULL)
-    {
-      pp_page_apply_failed (PP_PAGE (self), error);
-      return;
-    }
-  pp_check_list_show (GTK_LIST_BOX (self->check_list), results);
-  if (!pp_check_results_all_ok (results))
-    {
-      error = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_FAILED,
-                                   _("The HTTP site is running but the live check failed; see the results below for what to change."));
-      pp_page_apply_failed (PP_PAGE (self), error);
-      return;
-    }
-  pp_page_apply_complete (PP_PAGE (self), TRUE);
+  if (pp_live_check_show (PP_PAGE (self), GTK_LIST_BOX (self->check_list), results, error,
+                          _("The HTTP site is running but the live check failed; see the results below for what to change.")))
+    pp_page_apply_complete (PP_PAGE (self), TRUE);
 }
 
 static void
 on_applied (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   g_autoptr(PpHttpPage) self = user_data;
-  PpSite *site = pp_page_get_site (PP_PAGE (self));
+  g_autoptr(PpLiveTarget) target = pp_live_target_from_apply (PP_PAGE (self), result, "http");
   g_autoptr(GError) error = NULL;
-  g_autoptr(JsonNode) status = pp_daemon_apply_finish (result, &error);
-  g_autoptr(PpSiteStatus) http = NULL;
-  g_autofree char *base = NULL, *user = NULL, *password = NULL, *boot = NULL, *file = NULL, *text = NULL;
+  g_autofree char *user = NULL, *password = NULL, *text = NULL;
 
-  if (!pp_page_is_alive (PP_PAGE (self)))
+  if (target == NULL)
     return;
-  if (status == NULL)
-    {
-      pp_page_apply_failed (PP_PAGE (self), error);
-      return;
-    }
-  http = pp_site_status_from_json (status, "http");
-  if (http == NULL || !http->running)
-    {
-      error = g_error_new (G_IO_ERROR, G_IO_ERROR_FAILED,
-                           _("The HTTP site did not start: %s"),
-                           http && http->error ? http->error
-                           : _("the server gave no reason. Check logs/ in the site folder, or choose another port."));
-      pp_page_apply_failed (PP_PAGE (self), error);
-      return;
-    }
-  base = pp_site_status_local_url (http, "http");
-  text = g_strdup_printf (_("The HTTP site is running at %s."), http->url ? http->url : base);
+  text = g_strdup_printf (_("The HTTP site is running at %s."),
+                          target->status->url ? target->status->url : target->base_url);
   gtk_label_set_text (GTK_LABEL (self->url_label), text);
-  if (!pp_phone_account_load (site, &user, &password, &error))
+  if (!pp_phone_account_load (pp_page_get_site (PP_PAGE (self)), &user, &password, &error))
     {
       pp_page_apply_failed (PP_PAGE (self), error);
       return;
     }
-  boot = pp_site_get_boot_dir (site);
-  file = pp_boot_pick_check_file (boot);
-  pp_http_check_async (base, file, user, password, NULL, on_checked, g_object_ref (self));
+  pp_http_check_async (target->base_url, target->check_file, user, password, NULL, on_checked, g_object_ref (self));
 }
 
 static void

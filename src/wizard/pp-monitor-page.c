@@ -1,6 +1,7 @@
 #include "config.h"
 #include "pp-monitor-page.h"
 #include "pp-control-client.h"
+#include "pp-event-text.h"
 #include "pp-site.h"
 
 #include <glib/gi18n.h>
@@ -86,6 +87,9 @@ add_event (PpMonitorPage *self, JsonObject *e)
   g_autoptr(GString) detail = g_string_new (NULL);
   const char *color = NULL;
   gint64 code = json_object_get_int_member_with_default (e, "status", 0);
+  /* The daemon's sentences, in the user's language (pp-event-text.h). */
+  g_autofree char *reason = pp_event_text_translate (member (e, "reason"));
+  g_autofree char *remedy = pp_event_text_translate (member (e, "remedy"));
 
   GtkTreeIter iter;
 
@@ -99,31 +103,27 @@ add_event (PpMonitorPage *self, JsonObject *e)
     {
       /* The request that follows shows a good handshake; only an accepted
        * expired certificate (opt-in) is worth a row of its own. */
-      if (member (e, "reason") == NULL)
+      if (reason == NULL)
         return;
       request = g_strdup_printf (_("TLS handshake accepted with a warning (%s site)"), member (e, "site") ? member (e, "site") : "https");
       status = g_strdup (_("warning"));
       color = "#c64600";
-      g_string_append_printf (detail, _("Why: %s\n"), member (e, "reason"));
-      if (member (e, "remedy"))
-        g_string_append_printf (detail, _("What to do: %s\n"), member (e, "remedy"));
+      g_string_append_printf (detail, _("Why: %s\n"), reason);
     }
   else if (g_strcmp0 (type, "handshake") == 0)
     {
       request = g_strdup_printf (_("TLS handshake refused (%s site)"), member (e, "site") ? member (e, "site") : "https");
       status = g_strdup (_("refused"));
       color = "#c01c28";
-      g_string_append_printf (detail, _("Why: %s\n"), member (e, "reason") ? member (e, "reason") : _("not given"));
-      if (member (e, "remedy"))
-        g_string_append_printf (detail, _("What to do: %s\n"), member (e, "remedy"));
+      g_string_append_printf (detail, _("Why: %s\n"), reason ? reason : _("not given"));
     }
   else if (g_strcmp0 (type, "server") == 0)
     {
-      request = g_strdup (member (e, "reason") ? member (e, "reason") : _("server event"));
+      /* A server event's reason is a code ("started") or, when starting
+       * failed, the error. */
+      request = reason ? g_strdup (pp_event_server_word (reason)) : g_strdup (_("server event"));
       status = g_strdup ("");
-      color = member (e, "remedy") ? "#c01c28" : NULL;
-      if (member (e, "remedy"))
-        g_string_append_printf (detail, _("What to do: %s\n"), member (e, "remedy"));
+      color = remedy ? "#c01c28" : NULL;
     }
   else
     {
@@ -132,11 +132,11 @@ add_event (PpMonitorPage *self, JsonObject *e)
       status = code ? g_strdup_printf ("%" G_GINT64_FORMAT, code) : g_strdup ("");
       if (code >= 400)
         color = "#c01c28";
-      if (member (e, "reason"))
-        g_string_append_printf (detail, _("Why: %s\n"), member (e, "reason"));
-      if (member (e, "remedy"))
-        g_string_append_printf (detail, _("What to do: %s\n"), member (e, "remedy"));
+      if (reason)
+        g_string_append_printf (detail, _("Why: %s\n"), reason);
     }
+  if (remedy)
+    g_string_append_printf (detail, _("What to do: %s\n"), remedy);
   bytes = json_object_has_member (e, "bytes")
           ? g_format_size ((guint64) json_object_get_int_member_with_default (e, "bytes", 0)) : g_strdup ("");
   tls = g_strdup_printf ("%s%s%s", member (e, "tls_version") ? member (e, "tls_version") : "",

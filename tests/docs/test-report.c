@@ -12,7 +12,9 @@
 #include "pp-trust.h"
 
 #include <glib/gstdio.h>
+#include <stdarg.h>
 #include <string.h>
+#include <sys/wait.h>
 
 #define PASSWORD "Secret-Demo-Pass-7"
 
@@ -209,6 +211,106 @@ test_cli (Fixture *f, gconstpointer data)
   g_assert_true (WIFEXITED (status) && WEXITSTATUS (status) == 2);
 }
 
+/* Runs phoneprovctl --site @site_dir ARGS…; returns its exit status. */
+static int
+run_ctl (const char *site_dir, char **out, const char *first, ...)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+  va_list ap;
+  int status = 0;
+
+  g_ptr_array_add (argv, (char *) g_getenv ("PHONEPROVCTL"));
+  g_ptr_array_add (argv, "--site");
+  g_ptr_array_add (argv, (char *) site_dir);
+  va_start (ap, first);
+  for (const char *a = first; a; a = va_arg (ap, const char *))
+    g_ptr_array_add (argv, (char *) a);
+  va_end (ap);
+  g_ptr_array_add (argv, NULL);
+  g_assert_true (g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL,
+                               out, NULL, &status, &error));
+  g_assert_no_error (error);
+  return WIFEXITED (status) ? WEXITSTATUS (status) : -1;
+}
+
+static void
+assert_phone_account (const char *site_dir, const char *user, const char *password)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PpSite) site = pp_site_open (site_dir, &error);
+  g_autofree char *path = NULL, *u = NULL, *p = NULL;
+  GStatBuf st;
+
+  g_assert_no_error (error);
+  path = pp_site_path (site, "auth/phone.account");
+  if (user == NULL)
+    {
+      g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
+      return;
+    }
+  g_assert_cmpint (g_stat (path, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 0777, ==, 0600);
+  g_assert_true (pp_phone_account_load (site, &u, &p, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (u, ==, user);
+  g_assert_cmpstr (p, ==, password);
+}
+
+/* A site set up with phoneprovctl alone has the phone account in its report,
+ * as one set up in the wizard does: account add writes auth/phone.account. */
+static void
+test_cli_account (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *tmp = g_dir_make_tmp ("pp-account-XXXXXX", &error);
+  g_autofree char *dir = g_build_filename (tmp, "site", NULL);
+  g_autofree char *report = g_build_filename (tmp, "report.html", NULL);
+  g_autofree char *html = NULL, *out = NULL;
+  const char *row = "Phone account (Server User)";
+
+  if (g_getenv ("PHONEPROVCTL") == NULL)
+    {
+      g_test_skip ("PHONEPROVCTL is not set (run through meson test)");
+      return;
+    }
+  g_assert_no_error (error);
+  g_assert_cmpint (run_ctl (dir, NULL, "init", NULL), ==, 0);
+  assert_phone_account (dir, NULL, NULL);
+
+  /* The first account is the phone account. */
+  g_assert_cmpint (run_ctl (dir, NULL, "account", "add", "PlcmSpIp", "--password", PASSWORD, NULL), ==, 0);
+  assert_phone_account (dir, "PlcmSpIp", PASSWORD);
+  g_assert_cmpint (run_ctl (dir, NULL, "report", report, NULL), ==, 0);
+  g_assert_true (g_file_get_contents (report, &html, NULL, NULL));
+  g_assert_nonnull (strstr (html, row));
+  g_assert_nonnull (strstr (html, "PlcmSpIp"));
+  g_assert_null (strstr (html, PASSWORD));
+  g_clear_pointer (&html, g_free);
+
+  /* A second account is an extra one: the phone account and its htdigest
+   * entry stay. */
+  g_assert_cmpint (run_ctl (dir, &out, "account", "add", "tech", "--password", "Other-Pass-1", NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "PlcmSpIp"));
+  g_clear_pointer (&out, g_free);
+  assert_phone_account (dir, "PlcmSpIp", PASSWORD);
+  g_assert_cmpint (run_ctl (dir, &out, "account", "list", NULL), ==, 0);
+  g_assert_cmpstr (out, ==, "PlcmSpIp\ntech\n");
+  g_clear_pointer (&out, g_free);
+
+  /* A new password for the phone account reaches auth/phone.account too. */
+  g_assert_cmpint (run_ctl (dir, NULL, "account", "add", "PlcmSpIp", "--password", "New-Pass-2", NULL), ==, 0);
+  assert_phone_account (dir, "PlcmSpIp", "New-Pass-2");
+
+  /* Removing the phone account forgets it; the report no longer names it. */
+  g_assert_cmpint (run_ctl (dir, NULL, "account", "remove", "PlcmSpIp", NULL), ==, 0);
+  assert_phone_account (dir, NULL, NULL);
+  g_assert_cmpint (run_ctl (dir, NULL, "report", report, NULL), ==, 0);
+  g_assert_true (g_file_get_contents (report, &html, NULL, NULL));
+  g_assert_null (strstr (html, row));
+  rm_rf (tmp);
+}
+
 static char *
 read_text (PpSite *site, const char *rel)
 {
@@ -263,6 +365,7 @@ main (int argc, char **argv)
   g_test_add ("/report/content", Fixture, NULL, fixture_setup, test_report_content, fixture_teardown);
   g_test_add ("/report/expiry", Fixture, NULL, fixture_setup, test_expiry, fixture_teardown);
   g_test_add ("/report/cli", Fixture, NULL, fixture_setup, test_cli, fixture_teardown);
+  g_test_add_func ("/report/cli-account", test_cli_account);
   g_test_add_func ("/report/demo-deterministic", test_demo_deterministic);
   return g_test_run ();
 }
