@@ -141,6 +141,8 @@ add_event (PpMonitorPage *self, JsonObject *e)
           ? g_format_size ((guint64) json_object_get_int_member_with_default (e, "bytes", 0)) : g_strdup ("");
   tls = g_strdup_printf ("%s%s%s", member (e, "tls_version") ? member (e, "tls_version") : "",
                          member (e, "cipher") ? " " : "", member (e, "cipher") ? member (e, "cipher") : "");
+  if (member (e, "peer"))
+    g_string_append_printf (detail, _("From: %s\n"), member (e, "peer"));
   if (member (e, "subject"))
     g_string_append_printf (detail, _("Client certificate: %s\n"), member (e, "subject"));
   if (ua)
@@ -256,6 +258,8 @@ on_cursor_changed (PpMonitorPage *self)
   if (!gtk_tree_selection_get_selected (sel, &model, &iter))
     return;
   gtk_tree_model_get (model, &iter, COL_DETAIL, &detail, -1);
+  if (detail)
+    g_strchomp (detail);
   gtk_label_set_text (GTK_LABEL (self->detail_label), detail && *detail ? detail : _("Nothing more to say about this event."));
 }
 

@@ -420,6 +420,15 @@ select_monitor_row (PpPage *page, int row)
 
   if (views->len > 0)
     gtk_tree_view_set_cursor (views->pdata[0], path, NULL, FALSE);
+  /* The details below the list grow by a line or two. Under the bare Xvfb
+   * of this mode (no window manager) the window never gets to lay itself
+   * out again after the exact-size resize above, so lay the page out
+   * here; interactively the details grow on their own. */
+  {
+    GtkAllocation alloc;
+    gtk_widget_get_allocation (GTK_WIDGET (page), &alloc);
+    gtk_widget_size_allocate (GTK_WIDGET (page), &alloc);
+  }
 }
 
 /* ---- the demo site ------------------------------------------------------------ */
