@@ -331,6 +331,23 @@ early_handler (SoupServer *soup, SoupServerMessage *msg, const char *path, GHash
   }
 }
 
+/* The file changed under a running download (pp-files.c): end the
+ * connection, the client then sees a short body. */
+static gboolean
+on_transfer_abort (SoupServerMessage *msg, const char *reason, gpointer user_data)
+{
+  RequestState *st = get_state (msg);
+  g_autoptr(GIOStream) stream = st && st->conn ? g_weak_ref_get (&st->conn->stream) : NULL;
+
+  if (stream == NULL)
+    return FALSE;
+  refuse (msg, st, soup_server_message_get_status (msg), g_strdup (reason),
+          _("Replace boot files by copying the new version under another name and renaming it over the old "
+            "one; downloads already running then finish with the old version."));
+  g_io_stream_close (stream, NULL, NULL);
+  return TRUE;
+}
+
 static void
 handler (SoupServer *soup, SoupServerMessage *msg, const char *path, GHashTable *query, gpointer user_data)
 {
@@ -341,7 +358,7 @@ handler (SoupServer *soup, SoupServerMessage *msg, const char *path, GHashTable 
     return;
   if (soup_server_message_get_method (msg) != SOUP_METHOD_PUT)
     {
-      st->bytes = pp_files_serve (msg, st->file, &reason);
+      st->bytes = pp_files_serve (msg, st->file, on_transfer_abort, NULL, &reason);
       if (soup_server_message_get_method (msg) == SOUP_METHOD_HEAD)
         st->bytes = 0; /* the length was announced, nothing was sent */
       if (reason)
