@@ -7,7 +7,7 @@ G_BEGIN_DECLS
 /* The file service over the boot directory (DESIGN.md §7): path checks,
  * GET/HEAD read from the file while it is sent (never mapped: a file
  * truncated under a mapping faults), with our own Range and conditional
- * handling, and streamed, atomic uploads. */
+ * handling. Uploads: pp-upload.h. */
 
 typedef enum {
   PP_PATH_READ,
@@ -35,19 +35,5 @@ guint64 pp_files_serve (SoupServerMessage *msg, const char *path, PpFilesAbortFu
 
 /* The MIME type for a file name; application/octet-stream when unknown. */
 const char *pp_files_content_type (const char *name);
-
-typedef struct _PpUpload PpUpload;
-
-/* A temporary file next to @path; nothing is visible under @path until
- * pp_upload_commit(). */
-PpUpload *pp_upload_begin (const char *path, guint64 max_bytes, GError **error);
-/* FALSE once the limit is exceeded or the disk refused the data. */
-gboolean  pp_upload_write (PpUpload *upload, const void *data, gsize len);
-gboolean  pp_upload_too_large (PpUpload *upload);
-guint64   pp_upload_get_size (PpUpload *upload);
-/* fsync, rename into place, fsync the folder. */
-gboolean  pp_upload_commit (PpUpload *upload, gboolean *created, GError **error);
-/* Removes the temporary file unless committed. */
-void      pp_upload_free (PpUpload *upload);
 
 G_END_DECLS

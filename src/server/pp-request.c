@@ -4,6 +4,7 @@
 #include "pp-server-private.h"
 #include "pp-files.h"
 #include "pp-hangup.h"
+#include "pp-upload.h"
 
 #include <glib/gi18n-lib.h>
 #include <string.h>
