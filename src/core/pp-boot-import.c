@@ -2,6 +2,7 @@
 #include "pp-boot-import.h"
 #include "pp-error.h"
 #include "pp-fileutil.h"
+#include "pp-tempfile.h"
 
 #include <archive.h>
 #include <archive_entry.h>
@@ -190,7 +191,6 @@ write_entry (ImportJob *job, const char *rel, ReadFunc read_fn, gpointer source,
 {
   g_autofree char *dest = g_build_filename (job->boot_dir, rel, NULL);
   g_autofree char *dir = g_path_get_dirname (dest);
-  g_autofree char *base = g_path_get_basename (dest);
   g_autofree char *tmp = NULL;
   g_autofree char *buf = NULL;
   int fd;
@@ -202,8 +202,8 @@ write_entry (ImportJob *job, const char *rel, ReadFunc read_fn, gpointer source,
     }
   if (!pp_mkdir (dir, 0755, error))
     return FALSE;
-  tmp = g_strdup_printf ("%s/.%s.XXXXXX", dir, base);
-  fd = g_mkstemp_full (tmp, O_WRONLY | O_CLOEXEC, 0644);
+  tmp = pp_temp_template (dest);
+  fd = pp_temp_open (tmp, 0644);
   if (fd < 0)
     {
       int saved = errno;
@@ -239,18 +239,18 @@ write_entry (ImportJob *job, const char *rel, ReadFunc read_fn, gpointer source,
           off += w;
         }
     }
-  if (fchmod (fd, 0644) != 0 || fsync (fd) != 0 || close (fd) != 0)
+  if (fchmod (fd, 0644) != 0 || fsync (fd) != 0)
     {
-      fd = -1;
       g_set_error (error, PP_ERROR, PP_ERROR_IO, _("Could not finish writing “%s”."), dest);
       goto fail;
     }
-  fd = -1;
+  /* Renamed while still open and locked (pp-tempfile.h). */
   if (g_rename (tmp, dest) != 0)
     {
       g_set_error (error, PP_ERROR, PP_ERROR_IO, _("Could not put “%s” in place: %s."), dest, g_strerror (errno));
       goto fail;
     }
+  close (fd);
   (*n_imported)++;
   return TRUE;
 

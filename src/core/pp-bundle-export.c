@@ -41,6 +41,7 @@ typedef struct {
   gpointer              progress_data;
   GCancellable         *cancellable;
   const char           *boot;       /* canonical boot folder: walked once, as boot/ */
+  const char           *file;       /* the bundle being written */
 } Export;
 
 static void
@@ -281,6 +282,35 @@ add_engines (Export *ex)
   add_data (ex, "README.md", g_bytes_new_take (readme, strlen (readme)), 0644);
 }
 
+/* A write of the bundle failed. A full disk and a file size limit are the
+ * usual causes and each has its own remedy; either way the caller removes
+ * the temporary, so no partial bundle stays and an existing file of that
+ * name is unchanged. */
+static void
+set_write_error (GError **error, const char *file, int errnum, const char *detail)
+{
+  if (errnum == ENOSPC || errnum == EDQUOT)
+    g_set_error (error, PP_ERROR, PP_ERROR_IO,
+                 _("There is not enough space for the bundle “%s” (%s). Free some space on that disk or save "
+                   "the bundle on another one; no bundle was written and nothing else was changed."),
+                 file, g_strerror (errnum));
+  else if (errnum == EFBIG)
+    g_set_error (error, PP_ERROR, PP_ERROR_IO,
+                 _("The bundle “%s” would be larger than the file size limit (%s): the limit of this session "
+                   "(“ulimit -f”) or the largest file the file system can hold. Raise the limit or save the "
+                   "bundle on another file system; no bundle was written and nothing else was changed."),
+                 file, g_strerror (errnum));
+  else
+    g_set_error (error, PP_ERROR, PP_ERROR_IO, _("Could not write the bundle “%s”: %s."), file,
+                 detail ? detail : g_strerror (errnum));
+}
+
+static void
+set_archive_error (GError **error, Export *ex, struct archive *a)
+{
+  set_write_error (error, ex->file, archive_errno (a), archive_error_string (a));
+}
+
 static gboolean
 check_cancel (Export *ex, GError **error)
 {
@@ -331,11 +361,17 @@ stream_file (Export *ex, Item *it, struct archive *a, GChecksum *sum, guint64 *s
         break;
       g_checksum_update (sum, buf, (gsize) n);
       *size += (guint64) n;
-      if (a && (it->size < *size || archive_write_data (a, buf, (size_t) n) != n))
+      if (a && it->size < *size)
         {
           g_set_error (error, PP_ERROR, PP_ERROR_IO,
                        _("“%s” changed while the bundle was written. Export again when nothing is writing to the site."),
                        it->path);
+          ok = FALSE;
+          break;
+        }
+      if (a && archive_write_data (a, buf, (size_t) n) != n)
+        {
+          set_archive_error (error, ex, a);
           ok = FALSE;
           break;
         }
@@ -389,7 +425,7 @@ write_entry (Export *ex, struct archive *a, Item *it, GError **error)
   archive_entry_set_mtime (e, (time_t) (g_get_real_time () / G_USEC_PER_SEC), 0);
   if (archive_write_header (a, e) != ARCHIVE_OK)
     {
-      g_set_error (error, PP_ERROR, PP_ERROR_IO, _("Could not write the bundle: %s."), archive_error_string (a));
+      set_archive_error (error, ex, a);
       ok = FALSE;
     }
   else if (it->data)
@@ -398,7 +434,7 @@ write_entry (Export *ex, struct archive *a, Item *it, GError **error)
       const void *p = g_bytes_get_data (it->data, &len);
       if (len > 0 && archive_write_data (a, p, len) != (la_ssize_t) len)
         {
-          g_set_error (error, PP_ERROR, PP_ERROR_IO, _("Could not write the bundle: %s."), archive_error_string (a));
+          set_archive_error (error, ex, a);
           ok = FALSE;
         }
       report (ex, len, it->path);
@@ -434,13 +470,13 @@ write_archive (Export *ex, int fd, GError **error)
   archive_write_set_format_pax_restricted (a);
   ok = archive_write_open_fd (a, fd) == ARCHIVE_OK;
   if (!ok)
-    g_set_error (error, PP_ERROR, PP_ERROR_IO, _("Could not write the bundle: %s."), archive_error_string (a));
+    set_archive_error (error, ex, a);
   ok = ok && write_entry (ex, a, &mitem, error);
   for (guint i = 0; ok && i < ex->items->len; i++)
     ok = write_entry (ex, a, g_ptr_array_index (ex->items, i), error);
   if (archive_write_close (a) != ARCHIVE_OK && ok)
     {
-      g_set_error (error, PP_ERROR, PP_ERROR_IO, _("Could not write the bundle: %s."), archive_error_string (a));
+      set_archive_error (error, ex, a);
       ok = FALSE;
     }
   archive_write_free (a);
@@ -500,7 +536,8 @@ pp_bundle_export (PpSite *site, const char *file, const char *passphrase,
   if (passphrase && *passphrase == '\0')
     passphrase = NULL;
   manifest = pp_bundle_manifest_new (name, passphrase != NULL);
-  ex = (Export) { site, passphrase, manifest, items, skipped, 0, 0, 0, progress, progress_data, cancellable, boot };
+  ex = (Export) { site, passphrase, manifest, items, skipped, 0, 0, 0, progress, progress_data, cancellable, boot,
+                  file };
 
   if (!add_site_conf (&ex, error)
       || !walk (&ex, pp_site_get_dir (site), "", FALSE, error)
@@ -524,19 +561,26 @@ pp_bundle_export (PpSite *site, const char *file, const char *passphrase,
   if (fd < 0)
     {
       int saved = errno;
-      g_set_error (error, PP_ERROR, saved == EACCES ? PP_ERROR_PERMISSION : PP_ERROR_IO,
-                   _("Could not create the bundle “%s”: %s. Choose a folder you can write to."),
-                   file, g_strerror (saved));
+      if (saved == ENOSPC || saved == EDQUOT)
+        set_write_error (error, file, saved, NULL);
+      else
+        g_set_error (error, PP_ERROR, saved == EACCES ? PP_ERROR_PERMISSION : PP_ERROR_IO,
+                     _("Could not create the bundle “%s”: %s. Choose a folder you can write to."),
+                     file, g_strerror (saved));
       return NULL;
     }
   ok = write_archive (&ex, fd, error);
   if (ok && fsync (fd) != 0)
     {
-      int saved = errno;
-      g_set_error (error, PP_ERROR, PP_ERROR_IO, _("Could not write the bundle “%s”: %s."), file, g_strerror (saved));
+      set_write_error (error, file, errno, NULL);
       ok = FALSE;
     }
-  close (fd);
+  /* Some file systems (NFS) report a full disk only at close. */
+  if (close (fd) != 0 && ok)
+    {
+      set_write_error (error, file, errno, NULL);
+      ok = FALSE;
+    }
   if (ok && g_rename (tmp, file) != 0)
     {
       int saved = errno;

@@ -1,6 +1,7 @@
 #include "config.h"
 #include "pp-fileutil.h"
 #include "pp-error.h"
+#include "pp-tempfile.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -29,13 +30,12 @@ pp_file_write_atomic (const char  *path,
                       GError     **error)
 {
   g_autofree char *dir = g_path_get_dirname (path);
-  g_autofree char *base = g_path_get_basename (path);
-  g_autofree char *tmpl = g_strdup_printf ("%s/.%s.XXXXXX", dir, base);
+  g_autofree char *tmpl = pp_temp_template (path);
   const char *p = data;
   gsize left = len;
   int fd;
 
-  fd = g_mkstemp_full (tmpl, O_WRONLY | O_CLOEXEC, mode);
+  fd = pp_temp_open (tmpl, mode);
   if (fd < 0)
     {
       int saved = errno;
@@ -62,14 +62,11 @@ pp_file_write_atomic (const char  *path,
     }
   if (fsync (fd) != 0)
     goto fail;
-  if (close (fd) != 0)
-    {
-      fd = -1;
-      goto fail;
-    }
-  fd = -1;
+  /* Renamed while still open: its lock tells a crash cleanup that the
+   * temporary is in use until it is in place (pp-tempfile.h). */
   if (rename (tmpl, path) != 0)
     goto fail;
+  close (fd);
   fsync_dir (dir);
   return TRUE;
 

@@ -197,19 +197,148 @@ parse_range (const char *header, guint64 size, guint64 *start, guint64 *end)
   return 206;
 }
 
+/* The body is read from the file while it is sent, a chunk at a time, never
+ * mapped: truncating a mapped file under a transfer (`cp new.ld sip.ld`
+ * does) makes the next access SIGBUS and kills every connection. A chunk is
+ * large enough that the per-chunk overhead vanishes against the TLS work,
+ * and bounds the memory of a transfer: one buffer, reused once libsoup has
+ * written the chunk read into it. */
+#define CHUNK_SIZE (256 * 1024)
+
+typedef struct {
+  int               fd;
+  char             *path;
+  struct stat       st;        /* the version announced: ETag, length */
+  guint64           offset;    /* next byte to read */
+  guint64           end;       /* one past the last byte to send */
+  guint8           *buf;
+  gsize             buf_size;
+  gboolean          buf_busy;  /* a chunk in libsoup still points into buf */
+  gboolean          aborted;
+  PpFilesAbortFunc  abort_func;
+  gpointer          abort_data;
+} Transfer;
+
+static void
+transfer_clear (gpointer data)
+{
+  Transfer *t = data;
+  if (t->fd >= 0)
+    close (t->fd);
+  g_free (t->path);
+  g_free (t->buf);
+}
+
+static void
+transfer_unref (gpointer data)
+{
+  g_rc_box_release_full (data, transfer_clear);
+}
+
+static void
+on_chunk_written (gpointer data)
+{
+  Transfer *t = data;
+  t->buf_busy = FALSE;
+  transfer_unref (t);
+}
+
+/* The next chunk, or NULL with @reason when the file is no longer the
+ * version whose length and ETag were announced (or cannot be read). */
+static GBytes *
+transfer_read (Transfer *t, char **reason)
+{
+  gsize want = (gsize) MIN ((guint64) CHUNK_SIZE, t->end - t->offset);
+  gboolean own = !t->buf_busy;
+  g_autofree guint8 *fresh = own ? NULL : g_malloc (want);
+  guint8 *buf = own ? t->buf : fresh;
+  struct stat now;
+  gsize got = 0;
+
+  /* Checked per chunk: a rewrite of the same length would otherwise send
+   * a mix of old and new content under the old ETag. */
+  if (fstat (t->fd, &now) == 0
+      && (now.st_size != t->st.st_size || now.st_mtim.tv_sec != t->st.st_mtim.tv_sec
+          || now.st_mtim.tv_nsec != t->st.st_mtim.tv_nsec))
+    {
+      *reason = g_strdup (_("The file changed while it was being sent; the rest of the old version no longer exists."));
+      return NULL;
+    }
+  while (got < want)
+    {
+      ssize_t n = pread (t->fd, buf + got, want - got, (off_t) (t->offset + got));
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n < 0)
+        {
+          *reason = g_strdup_printf (_("The file cannot be read: %s."), g_strerror (errno));
+          return NULL;
+        }
+      if (n == 0)
+        {
+          *reason = g_strdup (_("The file became shorter while it was being sent."));
+          return NULL;
+        }
+      got += (gsize) n;
+    }
+  t->offset += got;
+  if (!own)
+    return g_bytes_new_take (g_steal_pointer (&fresh), got);
+  t->buf_busy = TRUE;
+  return g_bytes_new_with_free_func (buf, got, on_chunk_written, g_rc_box_acquire (t));
+}
+
+/* libsoup has written the previous chunk (and dropped it: the response body
+ * does not accumulate); hand it the next one. */
+static void
+on_wrote_chunk (SoupServerMessage *msg, gpointer user_data)
+{
+  Transfer *t = user_data;
+  g_autofree char *reason = NULL;
+  g_autoptr(GBytes) chunk = NULL;
+  SoupMessageBody *body = soup_server_message_get_response_body (msg);
+
+  if (t->offset >= t->end || t->aborted)
+    return;
+  chunk = transfer_read (t, &reason);
+  if (chunk)
+    {
+      soup_message_body_append_bytes (body, chunk);
+      return;
+    }
+  t->aborted = TRUE;
+  g_warning (_("Stopped sending “%s” at byte %llu of %llu and closed the connection: %s Replace boot "
+               "files by copying the new version under another name and renaming it over the old one; "
+               "transfers already running then finish with the old version."),
+             t->path, (unsigned long long) t->offset, (unsigned long long) t->st.st_size, reason);
+  /* Status, length and ETag are out: the client may only learn of the
+   * failure by the connection ending short. Closing it makes libsoup's next
+   * write fail, which ends the message as aborted; the placeholder byte
+   * only gets the writer to that write (it cannot be sent). */
+  if (t->abort_func && t->abort_func (msg, reason, t->abort_data))
+    soup_message_body_append (body, SOUP_MEMORY_STATIC, "", 1);
+  else
+    {
+      /* No stream to close: take the connection from libsoup and end it,
+       * so nothing more is sent on it. */
+      g_autoptr(GIOStream) stream = soup_server_message_steal_connection (msg);
+      if (stream)
+        g_io_stream_close (stream, NULL, NULL);
+    }
+}
+
 guint64
-pp_files_serve (SoupServerMessage *msg, const char *path, char **reason)
+pp_files_serve (SoupServerMessage *msg, const char *path, PpFilesAbortFunc abort_func, gpointer abort_data,
+                char **reason)
 {
   SoupMessageHeaders *req = soup_server_message_get_request_headers (msg);
   SoupMessageHeaders *resp = soup_server_message_get_response_headers (msg);
   gboolean head = soup_server_message_get_method (msg) == SOUP_METHOD_HEAD;
-  g_autoptr(GMappedFile) map = NULL;
-  g_autoptr(GBytes) bytes = NULL;
   g_autofree char *etag = NULL;
   g_autofree char *last_modified = NULL;
   g_autoptr(GDateTime) mtime = NULL;
   const char *inm, *ims, *if_range;
-  guint64 start = 0, end = 0, size;
+  guint64 start = 0, end = 0, size, length;
   guint range_status;
   struct stat st;
   int fd;
@@ -284,28 +413,47 @@ pp_files_serve (SoupServerMessage *msg, const char *path, char **reason)
       start = 0;
       end = size ? size - 1 : 0;
     }
+  length = size ? end - start + 1 : 0;
 
-  if (size > 0 && !head)
+  if (length > 0 && !head)
     {
-      g_autoptr(GError) error = NULL;
-      /* Zero-copy: the body is the page cache, shared by every reader. */
-      map = g_mapped_file_new_from_fd (fd, FALSE, &error);
-      if (map == NULL)
+      SoupMessageBody *body = soup_server_message_get_response_body (msg);
+      Transfer *t = g_rc_box_new0 (Transfer);
+      g_autoptr(GBytes) first = NULL;
+      g_autofree char *why = NULL;
+
+      t->fd = fd;
+      t->path = g_strdup (path);
+      t->st = st;
+      t->offset = start;
+      t->end = end + 1;
+      t->buf_size = (gsize) MIN ((guint64) CHUNK_SIZE, length);
+      t->buf = g_malloc (t->buf_size);
+      t->abort_func = abort_func;
+      t->abort_data = abort_data;
+      /* Read before the status goes out: a file that cannot be read (or
+       * changed right away) still gets an honest 500. */
+      first = transfer_read (t, &why);
+      if (first == NULL)
         {
-          close (fd);
+          transfer_unref (t);
           soup_server_message_set_status (msg, SOUP_STATUS_INTERNAL_SERVER_ERROR, NULL);
-          *reason = g_strdup_printf (_("The file cannot be read: %s."), error->message);
+          *reason = g_steal_pointer (&why);
           return 0;
         }
-      bytes = g_mapped_file_get_bytes (map);
-      if (range_status == 206)
+      soup_message_body_set_accumulate (body, FALSE);
+      soup_message_body_append_bytes (body, first);
+      if (t->offset < t->end)
         {
-          GBytes *slice = g_bytes_new_from_bytes (bytes, start, end - start + 1);
-          g_bytes_unref (bytes);
-          bytes = slice;
+          g_signal_connect (msg, "wrote-chunk", G_CALLBACK (on_wrote_chunk), t);
+          /* Released when the message goes: the fd stays open until then. */
+          g_object_set_data_full (G_OBJECT (msg), "pp-transfer", t, transfer_unref);
         }
+      else
+        transfer_unref (t);
     }
-  close (fd);
+  else
+    close (fd);
 
   if (range_status == 206)
     {
@@ -317,127 +465,7 @@ pp_files_serve (SoupServerMessage *msg, const char *path, char **reason)
   else
     soup_server_message_set_status (msg, SOUP_STATUS_OK, NULL);
 
-  if (bytes)
-    soup_message_body_append_bytes (soup_server_message_get_response_body (msg), bytes);
-  else if (head)
-    soup_message_headers_set_content_length (resp, (goffset) (size ? end - start + 1 : 0));
-  return size ? end - start + 1 : 0;
-}
-
-struct _PpUpload {
-  char    *path;
-  char    *tmp;
-  int      fd;
-  guint64  size;
-  guint64  max;
-  gboolean too_large;
-  gboolean failed;
-  int      saved_errno;
-  gboolean committed;
-};
-
-PpUpload *
-pp_upload_begin (const char *path, guint64 max_bytes, GError **error)
-{
-  PpUpload *u = g_new0 (PpUpload, 1);
-  g_autofree char *dir = g_path_get_dirname (path);
-  g_autofree char *base = g_path_get_basename (path);
-  g_autofree char *tmpl = g_strdup_printf (".%s.XXXXXX", base);
-
-  u->path = g_strdup (path);
-  u->max = max_bytes;
-  u->tmp = g_build_filename (dir, tmpl, NULL);
-  u->fd = g_mkstemp_full (u->tmp, O_WRONLY | O_CLOEXEC, 0644);
-  if (u->fd < 0)
-    {
-      int e = errno;
-      g_set_error (error, PP_ERROR, PP_ERROR_IO, _("Cannot store the upload in %s: %s."), dir, g_strerror (e));
-      g_clear_pointer (&u->tmp, g_free);
-      pp_upload_free (u);
-      return NULL;
-    }
-  return u;
-}
-
-gboolean
-pp_upload_write (PpUpload *u, const void *data, gsize len)
-{
-  const char *p = data;
-
-  if (u->too_large || u->failed)
-    return FALSE;
-  if (u->size + len > u->max)
-    {
-      u->too_large = TRUE;
-      return FALSE;
-    }
-  while (len > 0)
-    {
-      ssize_t n = write (u->fd, p, len);
-      if (n < 0 && errno == EINTR)
-        continue;
-      if (n <= 0)
-        {
-          u->failed = TRUE;
-          u->saved_errno = n < 0 ? errno : EIO;
-          return FALSE;
-        }
-      p += n;
-      len -= (gsize) n;
-      u->size += (guint64) n;
-    }
-  return TRUE;
-}
-
-gboolean pp_upload_too_large (PpUpload *u) { return u->too_large; }
-guint64  pp_upload_get_size (PpUpload *u) { return u->size; }
-
-gboolean
-pp_upload_commit (PpUpload *u, gboolean *created, GError **error)
-{
-  g_autofree char *dir = g_path_get_dirname (u->path);
-  int dfd;
-
-  if (u->failed)
-    {
-      g_set_error (error, PP_ERROR, PP_ERROR_IO, _("Writing the upload failed: %s."), g_strerror (u->saved_errno));
-      return FALSE;
-    }
-  *created = !g_file_test (u->path, G_FILE_TEST_EXISTS);
-  if (fsync (u->fd) != 0 || close (u->fd) != 0)
-    {
-      int e = errno;
-      u->fd = -1;
-      g_set_error (error, PP_ERROR, PP_ERROR_IO, _("Saving the upload failed: %s."), g_strerror (e));
-      return FALSE;
-    }
-  u->fd = -1;
-  if (g_rename (u->tmp, u->path) != 0)
-    {
-      int e = errno;
-      g_set_error (error, PP_ERROR, PP_ERROR_IO, _("Putting the upload in place failed: %s."), g_strerror (e));
-      return FALSE;
-    }
-  u->committed = TRUE;
-  dfd = open (dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (dfd >= 0)
-    {
-      fsync (dfd);
-      close (dfd);
-    }
-  return TRUE;
-}
-
-void
-pp_upload_free (PpUpload *u)
-{
-  if (u == NULL)
-    return;
-  if (u->fd >= 0)
-    close (u->fd);
-  if (u->tmp && !u->committed)
-    g_unlink (u->tmp);
-  g_free (u->tmp);
-  g_free (u->path);
-  g_free (u);
+  /* The body arrives chunk by chunk, so libsoup cannot count it. */
+  soup_message_headers_set_content_length (resp, (goffset) length);
+  return length;
 }

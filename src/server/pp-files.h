@@ -5,8 +5,9 @@
 G_BEGIN_DECLS
 
 /* The file service over the boot directory (DESIGN.md §7): path checks,
- * GET/HEAD from mapped files with our own Range and conditional handling,
- * and streamed, atomic uploads. */
+ * GET/HEAD read from the file while it is sent (never mapped: a file
+ * truncated under a mapping faults), with our own Range and conditional
+ * handling. Uploads: pp-upload.h. */
 
 typedef enum {
   PP_PATH_READ,
@@ -20,25 +21,19 @@ typedef enum {
 char *pp_files_resolve (const char *boot_dir, const char *raw_path, PpPathMode mode,
                         char **reason);
 
-/* Answers GET or HEAD for @path: 200/206/304/404/416. Returns the number of
- * body bytes that will be sent. */
-guint64 pp_files_serve (SoupServerMessage *msg, const char *path, char **reason);
+/* Called when the file changes (or fails to read) after the status and
+ * length went out: it must close @msg's connection, so the client sees a
+ * short body rather than a mix of versions, and may record @reason. FALSE:
+ * it could not, and the connection is taken from libsoup and closed. */
+typedef gboolean (*PpFilesAbortFunc) (SoupServerMessage *msg, const char *reason, gpointer user_data);
+
+/* Answers GET or HEAD for @path: 200/206/304/404/416 (500 when the file
+ * cannot be read). Returns the number of body bytes that will be sent; the
+ * body streams from the file with at most one 256 KB buffer per transfer. */
+guint64 pp_files_serve (SoupServerMessage *msg, const char *path, PpFilesAbortFunc abort_func,
+                        gpointer abort_data, char **reason);
 
 /* The MIME type for a file name; application/octet-stream when unknown. */
 const char *pp_files_content_type (const char *name);
-
-typedef struct _PpUpload PpUpload;
-
-/* A temporary file next to @path; nothing is visible under @path until
- * pp_upload_commit(). */
-PpUpload *pp_upload_begin (const char *path, guint64 max_bytes, GError **error);
-/* FALSE once the limit is exceeded or the disk refused the data. */
-gboolean  pp_upload_write (PpUpload *upload, const void *data, gsize len);
-gboolean  pp_upload_too_large (PpUpload *upload);
-guint64   pp_upload_get_size (PpUpload *upload);
-/* fsync, rename into place, fsync the folder. */
-gboolean  pp_upload_commit (PpUpload *upload, gboolean *created, GError **error);
-/* Removes the temporary file unless committed. */
-void      pp_upload_free (PpUpload *upload);
 
 G_END_DECLS

@@ -4,6 +4,7 @@
 #include "pp-server-private.h"
 #include "pp-files.h"
 #include "pp-hangup.h"
+#include "pp-upload.h"
 
 #include <glib/gi18n-lib.h>
 #include <string.h>
@@ -11,25 +12,67 @@
 #define PEER_KEY "pp-peer"
 #define CONN_KEY "pp-conn"
 #define STATE_KEY "pp-request"
-/* A request's headers (and the wait for the next request on a kept-alive
- * connection) must arrive within this time; a body must move at least
- * BODY_MIN_BYTES per BODY_WINDOW_S. Phones send small requests quickly;
- * slowloris clients do not. */
+/* A new connection's first request headers, and any request's headers
+ * from its first byte, must arrive within HEADER_TIMEOUT_S; a body must
+ * move at least BODY_MIN_BYTES per BODY_WINDOW_S. Phones send small
+ * requests quickly; slowloris clients do not. */
 #define HEADER_TIMEOUT_S 10
 #define BODY_WINDOW_S 10
 #define BODY_MIN_BYTES 4096
+/* A connection that has completed a request may wait this long for the
+ * next one: clients reuse it seconds later, late under load, and a close
+ * that crosses their request costs them a send error. They are told less
+ * (Keep-Alive: timeout=), so a client that honours it closes first. */
+#define KEEPALIVE_IDLE_S 30
+#define KEEPALIVE_ANNOUNCED_S "25"
 
 /* The connection's stream, so a timeout can close it under libsoup. */
 typedef struct {
   GWeakRef stream;
+  GSource *idle;       /* between requests: closes it when none comes */
 } Conn;
+
+static void
+conn_stop_idle (Conn *c)
+{
+  if (c->idle)
+    {
+      g_source_destroy (c->idle);
+      g_clear_pointer (&c->idle, g_source_unref);
+    }
+}
 
 static void
 conn_free (gpointer data)
 {
   Conn *c = data;
+  conn_stop_idle (c);
   g_weak_ref_clear (&c->stream);
   g_free (c);
+}
+
+static gboolean
+on_idle_timeout (gpointer data)
+{
+  Conn *c = data;
+  g_autoptr(GIOStream) stream = g_weak_ref_get (&c->stream);
+
+  g_clear_pointer (&c->idle, g_source_unref);
+  if (stream && !g_io_stream_is_closed (stream))
+    g_io_stream_close (stream, NULL, NULL);
+  return G_SOURCE_REMOVE;
+}
+
+/* libsoup 3.2 emits request-started for a kept-alive connection's next
+ * request only when its first bytes arrive, so until then the connection
+ * is idle and only this timer bounds it. */
+static void
+conn_start_idle (Conn *c)
+{
+  conn_stop_idle (c);
+  c->idle = g_timeout_source_new_seconds (KEEPALIVE_IDLE_S);
+  g_source_set_callback (c->idle, on_idle_timeout, c, NULL);
+  g_source_attach (c->idle, g_main_context_get_thread_default ());
 }
 
 typedef struct {
@@ -207,6 +250,9 @@ on_got_headers (SoupServerMessage *msg, gpointer user_data)
    * so; clients that miss it reuse the dead connection and fail. */
   if (soup_message_headers_header_contains (req, "Connection", "close"))
     soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Connection", "close");
+  else if (soup_server_message_get_http_version (msg) == SOUP_HTTP_1_1)
+    soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Keep-Alive",
+                                  "timeout=" KEEPALIVE_ANNOUNCED_S);
   /* No request body is ever needed in memory: uploads stream to disk, and
    * refused ones (401/403/413 without Expect) are read and dropped. */
   soup_message_body_set_accumulate (soup_server_message_get_request_body (msg), FALSE);
@@ -239,6 +285,9 @@ on_request_started (SoupServer *soup, SoupServerMessage *msg, gpointer user_data
     {
       st->remote = g_object_ref (remote);
       st->conn = g_object_get_data (G_OBJECT (remote), CONN_KEY);
+      /* The next request has begun: from here HEADER_TIMEOUT_S applies. */
+      if (st->conn)
+        conn_stop_idle (st->conn);
     }
   g_object_set_data_full (G_OBJECT (msg), STATE_KEY, st, request_state_free);
   g_signal_connect (msg, "got-headers", G_CALLBACK (on_got_headers), NULL);
@@ -331,6 +380,23 @@ early_handler (SoupServer *soup, SoupServerMessage *msg, const char *path, GHash
   }
 }
 
+/* The file changed under a running download (pp-files.c): end the
+ * connection, the client then sees a short body. */
+static gboolean
+on_transfer_abort (SoupServerMessage *msg, const char *reason, gpointer user_data)
+{
+  RequestState *st = get_state (msg);
+  g_autoptr(GIOStream) stream = st && st->conn ? g_weak_ref_get (&st->conn->stream) : NULL;
+
+  if (stream == NULL)
+    return FALSE;
+  refuse (msg, st, soup_server_message_get_status (msg), g_strdup (reason),
+          _("Replace boot files by copying the new version under another name and renaming it over the old "
+            "one; downloads already running then finish with the old version."));
+  g_io_stream_close (stream, NULL, NULL);
+  return TRUE;
+}
+
 static void
 handler (SoupServer *soup, SoupServerMessage *msg, const char *path, GHashTable *query, gpointer user_data)
 {
@@ -341,7 +407,7 @@ handler (SoupServer *soup, SoupServerMessage *msg, const char *path, GHashTable 
     return;
   if (soup_server_message_get_method (msg) != SOUP_METHOD_PUT)
     {
-      st->bytes = pp_files_serve (msg, st->file, &reason);
+      st->bytes = pp_files_serve (msg, st->file, on_transfer_abort, NULL, &reason);
       if (soup_server_message_get_method (msg) == SOUP_METHOD_HEAD)
         st->bytes = 0; /* the length was announced, nothing was sent */
       if (reason)
@@ -473,7 +539,8 @@ log_request (PpServer *server, SoupServerMessage *msg, gboolean aborted)
 }
 
 /* The connection goes idle until the client's next request: notice if the
- * client hangs up instead (libsoup 3.2 does not, see pp-hangup.h). */
+ * client hangs up instead (libsoup 3.2 does not, see pp-hangup.h), and
+ * close it if no request comes within KEEPALIVE_IDLE_S. */
 static void
 watch_for_hangup (SoupServerMessage *msg)
 {
@@ -481,6 +548,9 @@ watch_for_hangup (SoupServerMessage *msg)
   Conn *conn = remote ? g_object_get_data (G_OBJECT (remote), CONN_KEY) : NULL;
   g_autoptr(GIOStream) stream = conn ? g_weak_ref_get (&conn->stream) : NULL;
 
+  if (stream == NULL || g_io_stream_is_closed (stream))
+    return;
+  conn_start_idle (conn);
   pp_hangup_watch (stream);
 }
 

@@ -3,6 +3,7 @@
 #include "pp-server-private.h"
 #include "pp-error.h"
 #include "pp-server-version.h"
+#include "pp-upload.h"
 
 #include <errno.h>
 #include <gio/gunixsocketaddress.h>
@@ -470,6 +471,11 @@ pp_server_start (PpServer *server, GError **error)
 {
   guint n = server->config->workers;
 
+  /* Before any upload of ours can start: what is there and unlocked now was
+   * left by a crash. */
+  pp_upload_remove_stale (server->config->boot_dir,
+                          g_date_time_to_unix (server->started) * G_USEC_PER_SEC
+                          + g_date_time_get_microsecond (server->started));
   for (guint i = 0; i < n; i++)
     {
       PpWorker *w = g_new0 (PpWorker, 1);

@@ -4,12 +4,16 @@
 
 #include <glib/gi18n.h>
 #include <locale.h>
+#include <signal.h>
 
 int
 main (int argc, char **argv)
 {
   g_autoptr(PpApplication) app = NULL;
 
+  /* Under a file-size limit a bundle export or import fails with a message
+   * (EFBIG) instead of killing the wizard (SIGXFSZ), as in phoneprovctl. */
+  signal (SIGXFSZ, SIG_IGN);
   setlocale (LC_ALL, "");
   bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");

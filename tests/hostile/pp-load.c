@@ -146,8 +146,9 @@ main (int argc, char **argv)
             }
           curl_multi_remove_handle (multi, m->easy_handle);
           running--;
-          /* Ask again in 3-7 s, spread out, while the run lasts (under the
-           * server's 10 s keep-alive idle limit, so the connection stays). */
+          /* Ask again in 3-7 s, spread out, while the run lasts (well under
+           * the server's 30 s keep-alive idle limit, so the connection
+           * stays even when this loop falls behind). */
           ph->next = g_get_monotonic_time () + (3 + g_random_int_range (0, 5)) * G_USEC_PER_SEC;
         }
       now = g_get_monotonic_time ();

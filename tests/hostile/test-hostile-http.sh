@@ -109,6 +109,39 @@ left=$(find "$site/boot" -name '.*' | wc -l)
 ok $([ "$left" -eq 0 ]; echo $?) "no upload temporaries left in the boot directory ($left)"
 check_alive "upload abuse"
 
+# --- keep-alive: a connection that completed a request may idle 30 s
+# (announced as 25 s) before the next one; a new connection gets 10 s for
+# its first request (the slowloris cases below). Runs beside them.
+python3 - 127.0.0.1 $P > "$work/keepalive.out" 2>&1 <<'PY' &
+import socket, sys, time
+s = socket.create_connection((sys.argv[1], int(sys.argv[2])))
+def request():
+    s.sendall(b"GET /sip.cfg HTTP/1.1\r\nHost: x\r\n\r\n")
+    data = b""
+    while b"\r\n\r\n" not in data:
+        chunk = s.recv(65536)
+        if not chunk:
+            return None
+        data += chunk
+    return data.split(b"\r\n\r\n")[0].decode()
+head = request()
+ka = [l for l in head.split("\r\n") if l.lower().startswith("keep-alive:")]
+print("announced", ka[0].split(":", 1)[1].strip() if ka else "-")
+time.sleep(15)
+try:
+    again = request()
+except OSError as e:
+    again = None
+print("reused", again.split("\r\n")[0].split(" ")[1] if again else "closed")
+s.settimeout(60)
+t0 = time.time()
+try:
+    s.recv(1)
+except OSError:
+    pass
+print("idle_closed %.0f" % (time.time() - t0))
+PY
+ka_pid=$!
 # --- slowloris and floods (idle and slow-body timeouts, connection caps)
 # Both at once, to keep the suite short.
 "$HOSTILE_CLIENT" slowloris 127.0.0.1 $P 20 15 --body > "$work/slowbody.out" &
@@ -130,6 +163,12 @@ diag "flood: $out"
 fresh=$(printf '%s' "$out" | sed -n 's/.*fresh=\([0-9-]*\).*/\1/p')
 ok $([ "$fresh" = 401 ]; echo $?) "with 3000 idle connections open, a new client is still served ($fresh)"
 check_alive "slowloris and floods"
+wait $ka_pid
+diag "keep-alive: $(tr '\n' ' ' < "$work/keepalive.out")"
+ok $(grep -qx 'announced timeout=25' "$work/keepalive.out"; echo $?) "responses announce Keep-Alive: timeout=25"
+ok $(grep -qx 'reused 401' "$work/keepalive.out"; echo $?) "a kept-alive connection idle for 15 s (past the 10 s first-request deadline) is still served"
+t=$(sed -n 's/^idle_closed \([0-9]*\)$/\1/p' "$work/keepalive.out")
+ok $([ "${t:-0}" -ge 25 ] && [ "${t:-99}" -le 40 ]; echo $?) "… and closed after about 30 s of idling, after the announced 25 s (${t:-?} s)"
 
 ok $(! grep -q -e CRITICAL -e 'runtime error' -e AddressSanitizer "$daemon_log"; echo $?) "no CRITICAL or sanitizer report in the daemon log"
 ok $(events_valid) "events.jsonl is valid JSON after everything"

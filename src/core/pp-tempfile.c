@@ -1,0 +1,128 @@
+/* Temporary files of atomic writes; see pp-tempfile.h. */
+#include "config.h"
+#include "pp-tempfile.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* Deep enough for any boot directory (firmware/localization folders), and
+ * a bound on a hostile tree. */
+#define MAX_DEPTH 16
+
+char *
+pp_temp_template (const char *path)
+{
+  g_autofree char *dir = g_path_get_dirname (path);
+  g_autofree char *base = g_path_get_basename (path);
+  return g_strdup_printf ("%s/.%s.XXXXXX", dir, base);
+}
+
+int
+pp_temp_open (char *tmpl, mode_t mode)
+{
+  int fd = g_mkstemp_full (tmpl, O_WRONLY | O_CLOEXEC, (int) mode);
+
+  /* The file is new and its name unique: nobody else can hold the lock, so
+   * a failure here (a file system without flock) only costs the crash
+   * cleanup, never the write. */
+  if (fd >= 0)
+    (void) flock (fd, LOCK_EX | LOCK_NB);
+  return fd;
+}
+
+gboolean
+pp_temp_name_matches (const char *name)
+{
+  gsize len = strlen (name);
+  const char *suffix;
+
+  /* ".", at least one character of NAME, ".", six of mkstemp's. */
+  if (len < 9 || name[0] != '.' || name[len - 7] != '.')
+    return FALSE;
+  suffix = name + len - 6;
+  for (guint i = 0; i < 6; i++)
+    if (!g_ascii_isalnum (suffix[i]))
+      return FALSE;
+  return TRUE;
+}
+
+static gboolean
+is_stale (int dfd, const char *name, gint64 before)
+{
+  struct stat st;
+  gint64 mtime;
+  int fd;
+  gboolean stale;
+
+  if (fstatat (dfd, name, &st, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISREG (st.st_mode))
+    return FALSE;
+  mtime = (gint64) st.st_mtim.tv_sec * G_USEC_PER_SEC + st.st_mtim.tv_nsec / 1000;
+  if (mtime >= before)
+    return FALSE;
+  fd = openat (dfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+  if (fd < 0)
+    return FALSE;
+  /* Locked: a writer in another process is alive and will rename or
+   * remove it. The lock goes with our close() below, before the unlink,
+   * which is fine: a dead writer never comes back for it. */
+  stale = flock (fd, LOCK_EX | LOCK_NB) == 0;
+  close (fd);
+  return stale;
+}
+
+static guint
+remove_in (int dfd, const char *path, gint64 before, GPtrArray *removed, guint depth)
+{
+  DIR *d = fdopendir (dfd);
+  struct dirent *e;
+  g_autoptr(GPtrArray) subdirs = g_ptr_array_new_with_free_func (g_free);
+  guint n = 0;
+
+  if (d == NULL)
+    {
+      close (dfd);
+      return 0;
+    }
+  while ((e = readdir (d)) != NULL)
+    {
+      if (e->d_name[0] != '.')
+        {
+          if (e->d_type == DT_DIR || e->d_type == DT_UNKNOWN)
+            g_ptr_array_add (subdirs, g_strdup (e->d_name));
+          continue;
+        }
+      if (!pp_temp_name_matches (e->d_name) || !is_stale (dfd, e->d_name, before))
+        continue;
+      if (unlinkat (dfd, e->d_name, 0) == 0)
+        {
+          n++;
+          if (removed)
+            g_ptr_array_add (removed, g_build_filename (path, e->d_name, NULL));
+        }
+    }
+  for (guint i = 0; depth < MAX_DEPTH && i < subdirs->len; i++)
+    {
+      const char *name = subdirs->pdata[i];
+      int sub = openat (dirfd (d), name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+      g_autofree char *sub_path = g_build_filename (path, name, NULL);
+      if (sub >= 0)
+        n += remove_in (sub, sub_path, before, removed, depth + 1);
+    }
+  closedir (d);
+  return n;
+}
+
+guint
+pp_temp_remove_stale (const char *dir, gint64 before, GPtrArray *removed)
+{
+  int dfd = open (dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+  if (dfd < 0)
+    return 0;
+  return remove_in (dfd, dir, before, removed, 0);
+}
