@@ -9,6 +9,7 @@
 #include <libsoup/soup.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #define MAX_POLL_MS 60000
 #define MAX_EVENTS_PER_REPLY 500
@@ -129,14 +130,37 @@ stop_soon (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
+/* The socket is 0600 in a 0700 folder; this holds even if someone loosens
+ * those modes: only the daemon's own user and root may control it. */
+static gboolean
+peer_allowed (SoupServerMessage *msg, uid_t *uid_out)
+{
+  GSocket *sock = soup_server_message_get_socket (msg);
+  g_autoptr(GCredentials) creds = sock ? g_socket_get_credentials (sock, NULL) : NULL;
+  uid_t uid;
+
+  if (creds == NULL)
+    return FALSE;
+  uid = g_credentials_get_unix_user (creds, NULL);
+  *uid_out = uid;
+  return uid == 0 || uid == geteuid ();
+}
+
 static void
 handle (SoupServer *soup, SoupServerMessage *msg, const char *path, GHashTable *query, gpointer data)
 {
   PpControlServer *control = data;
   const char *method = soup_server_message_get_method (msg);
   gboolean get = method == SOUP_METHOD_GET, post = method == SOUP_METHOD_POST;
+  uid_t uid = (uid_t) -1;
 
-  if (g_str_equal (path, "/v1/status") && get)
+  if (!peer_allowed (msg, &uid))
+    {
+      g_autofree char *text = g_strdup_printf (_("User %d may not control this phoneprovd: only its own user (%d) and root may. Run the command as that user."),
+                                               (int) uid, (int) geteuid ());
+      reply_error (msg, SOUP_STATUS_FORBIDDEN, text);
+    }
+  else if (g_str_equal (path, "/v1/status") && get)
     {
       g_autoptr(JsonNode) status = pp_server_status (control->server);
       reply_node (msg, SOUP_STATUS_OK, status);
