@@ -6,14 +6,17 @@
 #include <fcntl.h>
 #include <glib/gstdio.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #define RING_SIZE 4096
+#define LOG_BUFFER_BYTES (64 * 1024)
 
 typedef struct {
   int      fd;
   char    *path;
   guint64  size;
+  GString *buf;   /* whole lines not yet written */
 } LogFile;
 
 struct _PpEvents {
@@ -27,6 +30,8 @@ struct _PpEvents {
   GSourceFunc   notify_func;
   gpointer      notify_data;
   gint          notify_pending;
+  int           watchers;
+  GSource      *flusher;
 };
 
 static void
@@ -38,22 +43,39 @@ log_open (LogFile *log)
   log->size = (log->fd >= 0 && fstat (log->fd, &st) == 0) ? (guint64) st.st_size : 0;
 }
 
-/* Keeps one older generation, like logrotate's "rotate 1". */
+/* Writes out the buffer. Keeps one older generation, like logrotate's
+ * "rotate 1". Under the lock. */
 static void
-log_write (LogFile *log, guint64 max, const char *line, gsize len)
+log_flush (LogFile *log, guint64 max)
 {
-  if (log->fd >= 0 && max > 0 && log->size + len > max)
+  gsize len = log->buf->len;
+
+  if (len == 0)
+    return;
+  if (log->fd >= 0 && max > 0 && log->size + len > max && log->size > 0)
     {
       g_autofree char *old = g_strconcat (log->path, ".1", NULL);
       close (log->fd);
       g_rename (log->path, old);
       log_open (log);
     }
-  if (log->fd < 0)
-    return;
-  /* One write per line: O_APPEND keeps lines whole even between processes. */
-  if (write (log->fd, line, len) == (ssize_t) len)
+  /* One write of whole lines: O_APPEND keeps them whole even between
+   * processes. */
+  if (log->fd >= 0 && write (log->fd, log->buf->str, len) == (ssize_t) len)
     log->size += len;
+  g_string_truncate (log->buf, 0);
+}
+
+static void
+log_write (LogFile *log, guint64 max, const char *line, gsize len)
+{
+  /* Rotation is decided per line as before: a line that would cross the
+   * limit goes out with the buffer first. */
+  if (max > 0 && log->size + log->buf->len + len > max)
+    log_flush (log, max);
+  g_string_append_len (log->buf, line, (gssize) len);
+  if (log->buf->len >= LOG_BUFFER_BYTES)
+    log_flush (log, max);
 }
 
 PpEvents *
@@ -66,14 +88,50 @@ pp_events_new (const char *logs_dir, guint64 max_log_bytes)
   g_mkdir_with_parents (logs_dir, 0750);
   ev->access.path = g_build_filename (logs_dir, "access.log", NULL);
   ev->jsonl.path = g_build_filename (logs_dir, "events.jsonl", NULL);
+  ev->access.buf = g_string_sized_new (LOG_BUFFER_BYTES + 4096);
+  ev->jsonl.buf = g_string_sized_new (LOG_BUFFER_BYTES + 4096);
   log_open (&ev->access);
   log_open (&ev->jsonl);
   return ev;
 }
 
 void
+pp_events_flush (PpEvents *ev)
+{
+  g_mutex_lock (&ev->lock);
+  log_flush (&ev->access, ev->max_log_bytes);
+  log_flush (&ev->jsonl, ev->max_log_bytes);
+  g_mutex_unlock (&ev->lock);
+}
+
+static gboolean
+on_flush (gpointer data)
+{
+  pp_events_flush (data);
+  return G_SOURCE_CONTINUE;
+}
+
+void
+pp_events_start_flusher (PpEvents *ev, GMainContext *context)
+{
+  if (ev->flusher)
+    return;
+  ev->flusher = g_timeout_source_new_seconds (1);
+  g_source_set_callback (ev->flusher, on_flush, ev, NULL);
+  g_source_attach (ev->flusher, context);
+}
+
+void
 pp_events_free (PpEvents *ev)
 {
+  if (ev->flusher)
+    {
+      g_source_destroy (ev->flusher);
+      g_source_unref (ev->flusher);
+    }
+  pp_events_flush (ev);
+  g_string_free (ev->access.buf, TRUE);
+  g_string_free (ev->jsonl.buf, TRUE);
   for (guint i = 0; i < RING_SIZE; i++)
     g_free (ev->ring[i]);
   if (ev->access.fd >= 0)
@@ -98,6 +156,14 @@ pp_events_set_notify (PpEvents *ev, GMainContext *context, GSourceFunc func, gpo
   g_mutex_unlock (&ev->lock);
 }
 
+void
+pp_events_watch (PpEvents *ev, int delta)
+{
+  g_mutex_lock (&ev->lock);
+  ev->watchers = MAX (ev->watchers + delta, 0);
+  g_mutex_unlock (&ev->lock);
+}
+
 static gboolean
 run_notify (gpointer user_data)
 {
@@ -108,6 +174,24 @@ run_notify (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
+/* Under the lock: @text (transfer full, no newline) is event @seq. */
+static void
+record (PpEvents *ev, guint64 seq, char *text, gsize len)
+{
+  log_write (&ev->jsonl, ev->max_log_bytes, text, len);
+  log_write (&ev->jsonl, ev->max_log_bytes, "\n", 1);
+  g_free (ev->ring[seq % RING_SIZE]);
+  ev->ring[seq % RING_SIZE] = text;
+  if (ev->notify_context && ev->watchers > 0 && !g_atomic_int_exchange (&ev->notify_pending, 1))
+    {
+      /* Never g_main_context_invoke(): from the context's own thread it
+       * would run the callback right here, under our lock. */
+      g_autoptr(GSource) idle = g_idle_source_new ();
+      g_source_set_callback (idle, run_notify, ev, NULL);
+      g_source_attach (idle, ev->notify_context);
+    }
+}
+
 guint64
 pp_events_emit (PpEvents *ev, JsonObject *event)
 {
@@ -115,8 +199,7 @@ pp_events_emit (PpEvents *ev, JsonObject *event)
   g_autoptr(JsonNode) node = json_node_new (JSON_NODE_OBJECT);
   g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
   g_autofree char *time = g_date_time_format_iso8601 (now);
-  g_autofree char *text = NULL;
-  g_autofree char *line = NULL;
+  char *text;
   guint64 seq;
 
   g_mutex_lock (&ev->lock);
@@ -125,29 +208,171 @@ pp_events_emit (PpEvents *ev, JsonObject *event)
   json_object_set_string_member (obj, "time", time);
   json_node_set_object (node, obj);
   text = json_to_string (node, FALSE);
-  line = g_strconcat (text, "\n", NULL);
-  log_write (&ev->jsonl, ev->max_log_bytes, line, strlen (line));
-  g_free (ev->ring[seq % RING_SIZE]);
-  ev->ring[seq % RING_SIZE] = g_steal_pointer (&text);
-  if (ev->notify_context && !g_atomic_int_exchange (&ev->notify_pending, 1))
+  record (ev, seq, text, strlen (text));
+  g_mutex_unlock (&ev->lock);
+  return seq;
+}
+
+/* ---- events as text --------------------------------------------------------- */
+
+typedef struct {
+  gint64 sec;
+  char   text[32];  /* 2026-11-27T23:35:44Z */
+} TimeCache;
+
+static _Thread_local TimeCache time_cache = { -1, "" };
+
+static const char *
+time_text_at (gint64 now_us)
+{
+  gint64 sec = now_us / G_USEC_PER_SEC;
+
+  if (sec != time_cache.sec)
     {
-      /* Never g_main_context_invoke(): from the context's own thread it
-       * would run the callback right here, under our lock. */
-      g_autoptr(GSource) idle = g_idle_source_new ();
-      g_source_set_callback (idle, run_notify, ev, NULL);
-      g_source_attach (idle, ev->notify_context);
+      time_t t = (time_t) sec;
+      struct tm tm;
+      if (gmtime_r (&t, &tm) == NULL || strftime (time_cache.text, sizeof time_cache.text, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
+        g_strlcpy (time_cache.text, "?", sizeof time_cache.text);
+      time_cache.sec = sec;
     }
+  return time_cache.text;
+}
+
+const char *
+pp_events_time_text (void)
+{
+  return time_text_at (g_get_real_time ());
+}
+
+static void
+append_escaped (GString *out, const char *s)
+{
+  const char *run = s;
+
+  g_string_append_c (out, '"');
+  for (const char *p = s; *p; p++)
+    {
+      guchar c = (guchar) *p;
+      if (c >= 0x20 && c != '"' && c != '\\' && c != 0x7f)
+        continue;
+      g_string_append_len (out, run, p - run);
+      run = p + 1;
+      switch (c)
+        {
+        case '"': g_string_append (out, "\\\""); break;
+        case '\\': g_string_append (out, "\\\\"); break;
+        case '\b': g_string_append (out, "\\b"); break;
+        case '\f': g_string_append (out, "\\f"); break;
+        case '\n': g_string_append (out, "\\n"); break;
+        case '\r': g_string_append (out, "\\r"); break;
+        case '\t': g_string_append (out, "\\t"); break;
+        default: g_string_append_printf (out, "\\u%04x", c); break;
+        }
+    }
+  g_string_append (out, run);
+  g_string_append_c (out, '"');
+}
+
+static void
+add_key (GString *obj, const char *key)
+{
+  if (obj->len > 1)
+    g_string_append_c (obj, ',');
+  g_string_append_c (obj, '"');
+  g_string_append (obj, key);
+  g_string_append (obj, "\":");
+}
+
+/* Client-supplied text (paths, User-Agent) may be any bytes; JSON strings
+ * must be UTF-8. */
+static void
+append_string (GString *obj, const char *value)
+{
+  if (value == NULL)
+    g_string_append (obj, "null");
+  else if (g_utf8_validate (value, -1, NULL))
+    append_escaped (obj, value);
+  else
+    {
+      g_autofree char *valid = g_utf8_make_valid (value, -1);
+      append_escaped (obj, valid);
+    }
+}
+
+void
+pp_json_add_string (GString *obj, const char *key, const char *value)
+{
+  add_key (obj, key);
+  append_string (obj, value);
+}
+
+void
+pp_json_add_int (GString *obj, const char *key, gint64 value)
+{
+  add_key (obj, key);
+  g_string_append_printf (obj, "%" G_GINT64_FORMAT, value);
+}
+
+void
+pp_json_add_bool (GString *obj, const char *key, gboolean value)
+{
+  add_key (obj, key);
+  g_string_append (obj, value ? "true" : "false");
+}
+
+void
+pp_json_add_strv (GString *obj, const char *key, char **values)
+{
+  add_key (obj, key);
+  g_string_append_c (obj, '[');
+  for (guint i = 0; values && values[i]; i++)
+    {
+      if (i > 0)
+        g_string_append_c (obj, ',');
+      append_string (obj, values[i]);
+    }
+  g_string_append_c (obj, ']');
+}
+
+guint64
+pp_events_emit_string (PpEvents *ev, GString *obj)
+{
+  gint64 now = g_get_real_time ();
+  const char *second = time_text_at (now);
+  int usec = (int) (now % G_USEC_PER_SEC);
+  char time[48];
+  guint64 seq;
+  gsize len;
+
+  /* As g_date_time_format_iso8601(): a fraction only when there is one. */
+  if (usec != 0)
+    g_snprintf (time, sizeof time, "%.*s.%06dZ", (int) strlen (second) - 1, second, usec);
+  else
+    g_strlcpy (time, second, sizeof time);
+  g_mutex_lock (&ev->lock);
+  seq = ++ev->last_seq;
+  pp_json_add_int (obj, "seq", (gint64) seq);
+  pp_json_add_string (obj, "time", time);
+  g_string_append_c (obj, '}');
+  len = obj->len;
+  record (ev, seq, g_string_free (obj, FALSE), len);
   g_mutex_unlock (&ev->lock);
   return seq;
 }
 
 void
+pp_events_access_log_len (PpEvents *ev, const char *line, gsize len)
+{
+  g_mutex_lock (&ev->lock);
+  log_write (&ev->access, ev->max_log_bytes, line, len);
+  log_write (&ev->access, ev->max_log_bytes, "\n", 1);
+  g_mutex_unlock (&ev->lock);
+}
+
+void
 pp_events_access_log (PpEvents *ev, const char *line)
 {
-  g_autofree char *full = g_strconcat (line, "\n", NULL);
-  g_mutex_lock (&ev->lock);
-  log_write (&ev->access, ev->max_log_bytes, full, strlen (full));
-  g_mutex_unlock (&ev->lock);
+  pp_events_access_log_len (ev, line, strlen (line));
 }
 
 guint64

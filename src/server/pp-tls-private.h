@@ -9,11 +9,30 @@
 
 G_BEGIN_DECLS
 
+/* pp-tls-cache.c: TLS 1.2 session-ID resumption. Phones on TLS 1.2 (libcurl
+ * on OpenSSL among them) resume by session ID, not by ticket; without a
+ * cache every connection is a full handshake. One cache per PpTlsContext,
+ * i.e. per configuration: a reload starts empty, so a phone whose
+ * certificate a new CRL revokes cannot resume into the new configuration
+ * (and a resumed session's certificate is verified again anyway).
+ * Thread-safe; shared by the workers. */
+typedef struct _PpTlsSessionCache PpTlsSessionCache;
+
+#define PP_TLS_SESSION_CACHE_MAX 10000  /* ≈ 1.2 KB each with an ECDSA device certificate */
+#define PP_TLS_SESSION_LIFETIME_S 21600 /* GnuTLS's default, for tickets too */
+
+PpTlsSessionCache *pp_tls_session_cache_new (guint max_entries, guint lifetime_s);
+void               pp_tls_session_cache_free (PpTlsSessionCache *cache);
+/* Installs the store/retrieve/remove callbacks and the lifetime. */
+void               pp_tls_session_cache_attach (PpTlsSessionCache *cache, gnutls_session_t session);
+guint              pp_tls_session_cache_size (PpTlsSessionCache *cache);
+
 struct _PpTlsContext {
   gatomicrefcount                  ref;
   gnutls_certificate_credentials_t creds;
   gnutls_priority_t                priority;
   gnutls_datum_t                   ticket_key;
+  PpTlsSessionCache               *sessions;
   gnutls_x509_trust_list_t         trust;
   GPtrArray                       *store;      /* gnutls_x509_crt_t, anchors + intermediates */
   GHashTable                      *by_subject; /* raw subject DN (GBytes) → GPtrArray of store certs */

@@ -100,6 +100,7 @@ pp_tls_context_unref (PpTlsContext *ctx)
   if (ctx->ticket_key.data)
     gnutls_memset (ctx->ticket_key.data, 0, ctx->ticket_key.size);
   gnutls_free (ctx->ticket_key.data);
+  pp_tls_session_cache_free (ctx->sessions);
   if (ctx->trust)
     gnutls_x509_trust_list_deinit (ctx->trust, 1);
   g_clear_pointer (&ctx->by_subject, g_hash_table_unref);
@@ -517,6 +518,7 @@ pp_tls_context_new (const PpTlsSettings *settings, GError **error)
       return NULL;
     }
   gnutls_session_ticket_key_generate (&ctx->ticket_key);
+  ctx->sessions = pp_tls_session_cache_new (PP_TLS_SESSION_CACHE_MAX, PP_TLS_SESSION_LIFETIME_S);
   return g_steal_pointer (&ctx);
 }
 
