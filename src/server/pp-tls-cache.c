@@ -156,3 +156,120 @@ pp_tls_session_cache_size (PpTlsSessionCache *c)
   g_mutex_unlock (&c->lock);
   return n;
 }
+
+/* ---- verified device certificates ------------------------------------------ */
+
+typedef struct {
+  GBytes *key;
+  gint64  valid_until;  /* unix seconds */
+  GList  *link;
+  char   *subject, *issuer, *mac;
+  char  **chain;
+  guint   chain_length;
+} Verified;
+
+struct _PpTlsVerifiedCache {
+  GMutex      lock;
+  GHashTable *by_key;  /* GBytes SHA-256 → Verified */
+  GQueue      order;   /* oldest first */
+  guint       max_entries;
+};
+
+static void
+verified_free (gpointer p)
+{
+  Verified *v = p;
+  g_bytes_unref (v->key);
+  g_free (v->subject);
+  g_free (v->issuer);
+  g_free (v->mac);
+  g_strfreev (v->chain);
+  g_free (v);
+}
+
+PpTlsVerifiedCache *
+pp_tls_verified_cache_new (guint max_entries)
+{
+  PpTlsVerifiedCache *c = g_new0 (PpTlsVerifiedCache, 1);
+
+  g_mutex_init (&c->lock);
+  c->by_key = g_hash_table_new_full (g_bytes_hash, g_bytes_equal, NULL, verified_free);
+  g_queue_init (&c->order);
+  c->max_entries = MAX (max_entries, 1);
+  return c;
+}
+
+void
+pp_tls_verified_cache_free (PpTlsVerifiedCache *c)
+{
+  if (c == NULL)
+    return;
+  g_queue_clear (&c->order);
+  g_hash_table_unref (c->by_key);
+  g_mutex_clear (&c->lock);
+  g_free (c);
+}
+
+static void
+verified_remove (PpTlsVerifiedCache *c, Verified *v)
+{
+  g_queue_delete_link (&c->order, v->link);
+  g_hash_table_remove (c->by_key, v->key);
+}
+
+gboolean
+pp_tls_verified_cache_lookup (PpTlsVerifiedCache *c, const guint8 *key, gsize key_len, PpPeer *peer,
+                              gint64 now)
+{
+  g_autoptr(GBytes) k = g_bytes_new_static (key, key_len);
+  Verified *v;
+  gboolean hit = FALSE;
+
+  g_mutex_lock (&c->lock);
+  v = g_hash_table_lookup (c->by_key, k);
+  if (v && now >= v->valid_until)
+    {
+      verified_remove (c, v);
+      v = NULL;
+    }
+  if (v)
+    {
+      g_free (peer->subject);
+      g_free (peer->issuer);
+      g_free (peer->mac);
+      g_strfreev (peer->chain);
+      peer->subject = g_strdup (v->subject);
+      peer->issuer = g_strdup (v->issuer);
+      peer->mac = g_strdup (v->mac);
+      peer->chain = g_strdupv (v->chain);
+      peer->chain_length = v->chain_length;
+      hit = TRUE;
+    }
+  g_mutex_unlock (&c->lock);
+  return hit;
+}
+
+void
+pp_tls_verified_cache_add (PpTlsVerifiedCache *c, const guint8 *key, gsize key_len, const PpPeer *peer,
+                           gint64 valid_until)
+{
+  Verified *v = g_new0 (Verified, 1);
+  Verified *old;
+
+  v->key = g_bytes_new (key, key_len);
+  v->valid_until = valid_until;
+  v->subject = g_strdup (peer->subject);
+  v->issuer = g_strdup (peer->issuer);
+  v->mac = g_strdup (peer->mac);
+  v->chain = g_strdupv (peer->chain);
+  v->chain_length = peer->chain_length;
+  g_mutex_lock (&c->lock);
+  if ((old = g_hash_table_lookup (c->by_key, v->key)))
+    verified_remove (c, old);
+  while (g_hash_table_size (c->by_key) >= c->max_entries)
+    verified_remove (c, g_queue_peek_head (&c->order));
+  g_queue_push_tail (&c->order, v);
+  v->link = c->order.tail;
+  g_hash_table_insert (c->by_key, v->key, v);
+  g_mutex_unlock (&c->lock);
+}
