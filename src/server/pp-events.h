@@ -26,6 +26,8 @@ void      pp_json_add_string (GString *obj, const char *key, const char *value);
 void      pp_json_add_int (GString *obj, const char *key, gint64 value);
 void      pp_json_add_bool (GString *obj, const char *key, gboolean value);
 void      pp_json_add_strv (GString *obj, const char *key, char **values);
+/* Appends @value in decimal (no printf). */
+void      pp_json_append_uint (GString *out, guint64 value);
 
 /* One line of logs/access.log; a newline is added. */
 void      pp_events_access_log (PpEvents *events, const char *line);

@@ -443,11 +443,19 @@ log_request (PpServer *server, SoupServerMessage *msg, gboolean aborted)
   g_string_append (line, st->peer->address);
   g_string_append (line, " \"");
   log_field (line, st->peer->subject);
-  g_string_append_printf (line, "\" %s %s %s ", st->peer->tls_version ? st->peer->tls_version : "-",
-                          st->peer->cipher ? st->peer->cipher : "-", method);
+  g_string_append (line, "\" ");
+  g_string_append (line, st->peer->tls_version ? st->peer->tls_version : "-");
+  g_string_append_c (line, ' ');
+  g_string_append (line, st->peer->cipher ? st->peer->cipher : "-");
+  g_string_append_c (line, ' ');
+  g_string_append (line, method);
+  g_string_append_c (line, ' ');
   log_field (line, target);
-  g_string_append_printf (line, " %u %" G_GUINT64_FORMAT " \"", status,
-                          st->uploaded || status / 100 == 2 ? st->bytes : 0);
+  g_string_append_c (line, ' ');
+  pp_json_append_uint (line, status);
+  g_string_append_c (line, ' ');
+  pp_json_append_uint (line, st->uploaded || status / 100 == 2 ? st->bytes : 0);
+  g_string_append (line, " \"");
   log_field (line, ua);
   g_string_append (line, aborted ? "\" aborted" : "\"");
   pp_events_access_log_len (server->events, line->str, line->len);

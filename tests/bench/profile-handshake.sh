@@ -4,6 +4,10 @@
 # wall-clock numbers). Uses the sites run-bench.sh left in its work dir.
 #
 #   tests/bench/profile-handshake.sh [--mode ecdsa] [--phones 100] [--resume]
+#                                    [--keepalive REQUESTS]
+#
+# --keepalive: each phone makes REQUESTS small GETs on one connection (the
+# keep-alive scenario) and the cost is also shown per request.
 #
 # Prints the totals and the inclusive cost of the functions that matter, and
 # keeps the callgrind files (callgrind_annotate --inclusive=yes FILE).
@@ -17,11 +21,13 @@ phoneprovd=${PHONEPROVD:-$build/src/daemon/phoneprovd}
 mode=ecdsa
 phones=100
 resume=""
+keepalive=0
 while [ $# -gt 0 ]; do
   case $1 in
     --mode) mode=$2; shift ;;
     --phones) phones=$2; shift ;;
     --resume) resume=--resume ;;
+    --keepalive) keepalive=$2; shift ;;
     *) echo "profile-handshake.sh: unknown option $1" >&2; exit 2 ;;
   esac
   shift
@@ -52,10 +58,18 @@ profile () {
   valgrind --tool=callgrind --callgrind-out-file="$out/callgrind.$name.%p" "$@" > "$out/$name.log" 2>&1 &
   pid=$!
   wait_up "$port"
+  local scen=(--scenario boot)
+  [ "$keepalive" -gt 0 ] && scen=(--scenario keepalive --requests "$keepalive")
   "$build/tests/bench/pp-bench" --url "https://127.0.0.1:$port" --cacert "$pki/site/ca.crt" \
-    --devices "$devices" --phones "$phones" --concurrency 10 --timeout 300 $resume | tee "$out/$name.bench"
+    --devices "$devices" --phones "$phones" --concurrency 10 --timeout 300 $resume "${scen[@]}" | tee "$out/$name.bench"
   kill -TERM "$pid" 2>/dev/null || true
-  for _ in $(seq 120); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
+  for _ in $(seq 120); do
+    kill -0 "$pid" 2>/dev/null || break
+    # Under valgrind a signal waits for the next system call to return:
+    # a connection wakes a server sleeping in epoll_wait.
+    curl -s -o /dev/null -m 1 "http://127.0.0.1:$port/" 2>/dev/null || true
+    sleep 0.5
+  done
   # A server still up after a minute (nginx under valgrind once ignored
   # TERM) would block "wait" forever; its profile is lost then.
   kill -KILL "$pid" 2>/dev/null || true
@@ -68,8 +82,15 @@ profile () {
   for c in "$out/callgrind.$name".*; do if [ -z "$f" ] || [ "$c" -nt "$f" ]; then f=$c; fi; done
   conns=$(sed -n 's/.* connections=\([0-9]*\).*/\1/p' "$out/$name.bench")
   total=$(callgrind_annotate --auto=no "$f" 2>/dev/null | awk '/PROGRAM TOTALS/ {gsub(",", "", $1); print $1}')
+  if [ -z "$total" ] || [ -z "$conns" ]; then
+    echo "== $name: no profile ($f is empty: the server did not exit cleanly)"
+    return 0
+  fi
   echo "== $name: $total instructions, $phones phones, $conns connections:" \
        "$((total / phones)) per phone, $((total / conns)) per connection ($f)"
+  if [ "$keepalive" -gt 0 ]; then
+    echo "   $((total / (phones * keepalive))) per request ($((phones * keepalive)) requests)"
+  fi
   # awk, not head: it reads to the end, so callgrind_annotate and grep never
   # see a closed pipe.
   callgrind_annotate --auto=no --inclusive=yes "$f" 2>/dev/null |
