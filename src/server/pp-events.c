@@ -452,10 +452,13 @@ user_agent_match (const char *user_agent, char **model, char **firmware)
   return TRUE;
 }
 
-/* A phone sends the same User-Agent with every request: the last answer
- * per thread, in fixed buffers (nothing to free when a thread ends). */
+/* The last answer per thread, in fixed buffers (nothing to free when a
+ * thread ends). Keyed by the User-Agent up to its second space: the
+ * pattern is anchored and nothing in it after "FileTransport " matches a
+ * space, so the rest ("(SN:<mac>) Type/Application", different for every
+ * phone) cannot change the answer, and one entry serves a whole site. */
 typedef struct {
-  char     user_agent[160];
+  char     key[128];
   char     model[64];
   char     firmware[32];
   gboolean valid;
@@ -468,11 +471,17 @@ gboolean
 pp_user_agent_parse (const char *user_agent, char **model, char **firmware)
 {
   char *m = NULL, *f = NULL;
+  const char *space;
+  gsize key_len;
   gboolean matched;
 
-  if (user_agent == NULL)
+  if (user_agent == NULL || !g_utf8_validate (user_agent, -1, NULL))
     return FALSE;
-  if (ua_cache.valid && strcmp (ua_cache.user_agent, user_agent) == 0)
+  space = strchr (user_agent, ' ');
+  space = space ? strchr (space + 1, ' ') : NULL;
+  key_len = space ? (gsize) (space - user_agent) : strlen (user_agent);
+  if (ua_cache.valid && key_len < sizeof ua_cache.key && strncmp (ua_cache.key, user_agent, key_len) == 0
+      && ua_cache.key[key_len] == '\0')
     {
       if (!ua_cache.matched)
         return FALSE;
@@ -481,11 +490,12 @@ pp_user_agent_parse (const char *user_agent, char **model, char **firmware)
       return TRUE;
     }
   matched = user_agent_match (user_agent, &m, &f);
-  ua_cache.valid = strlen (user_agent) < sizeof ua_cache.user_agent
+  ua_cache.valid = key_len < sizeof ua_cache.key
                    && (!matched || (strlen (m) < sizeof ua_cache.model && strlen (f) < sizeof ua_cache.firmware));
   if (ua_cache.valid)
     {
-      g_strlcpy (ua_cache.user_agent, user_agent, sizeof ua_cache.user_agent);
+      memcpy (ua_cache.key, user_agent, key_len);
+      ua_cache.key[key_len] = '\0';
       ua_cache.matched = matched;
       if (matched)
         {

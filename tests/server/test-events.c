@@ -116,6 +116,26 @@ test_user_agent_cache (void)
       g_assert_cmpstr (model, ==, "VVX_500");
       g_assert_cmpstr (firmware, ==, "5.9.7.3480");
     }
+  /* Phones differ after the second space only: served from the cache,
+   * with the same answer as the pattern gives. */
+  for (int i = 0; i < 3; i++)
+    {
+      g_autofree char *model = NULL, *firmware = NULL;
+      g_autofree char *sn = g_strdup_printf ("FileTransport PolycomVVX-VVX_500-UA/5.9.7.3480 (SN:0004f200000%d) "
+                                             "Type/Application", i);
+      g_assert_true (pp_user_agent_parse (sn, &model, &firmware));
+      g_assert_cmpstr (model, ==, "VVX_500");
+      g_assert_cmpstr (firmware, ==, "5.9.7.3480");
+    }
+  {
+    g_autofree char *model = NULL, *firmware = NULL;
+    g_assert_true (pp_user_agent_parse ("FileTransport PolycomVVX-VVX_500-UA/5.9.7", &model, &firmware));
+    g_assert_cmpstr (firmware, ==, "5.9.7");
+  }
+  {
+    g_autofree char *model = NULL, *firmware = NULL;
+    g_assert_false (pp_user_agent_parse ("FileTransport PolycomVVX-VVX_500-UA/5.9.7.3480 \xff", &model, &firmware));
+  }
   for (int i = 0; i < 2; i++)
     {
       g_autofree char *model = NULL, *firmware = NULL;
