@@ -31,7 +31,8 @@ struct _PpEvents {
   gpointer      notify_data;
   gint          notify_pending;
   int           watchers;
-  GSource      *flusher;
+  GMainContext *flush_context;
+  GSource      *flusher;      /* pending flush, while a buffer holds lines */
 };
 
 static void
@@ -107,18 +108,37 @@ pp_events_flush (PpEvents *ev)
 static gboolean
 on_flush (gpointer data)
 {
-  pp_events_flush (data);
-  return G_SOURCE_CONTINUE;
+  PpEvents *ev = data;
+
+  g_mutex_lock (&ev->lock);
+  g_clear_pointer (&ev->flusher, g_source_unref);
+  log_flush (&ev->access, ev->max_log_bytes);
+  log_flush (&ev->jsonl, ev->max_log_bytes);
+  g_mutex_unlock (&ev->lock);
+  return G_SOURCE_REMOVE;
+}
+
+/* Under the lock, after a line went into a buffer: a flush within a
+ * second. Armed only while there is something to write, so an idle
+ * daemon does not wake up every second, and a busy one wakes the main
+ * thread once a second, not once a line. */
+static void
+schedule_flush (PpEvents *ev)
+{
+  if (ev->flush_context == NULL || ev->flusher != NULL)
+    return;
+  ev->flusher = g_timeout_source_new_seconds (1);
+  g_source_set_callback (ev->flusher, on_flush, ev, NULL);
+  g_source_attach (ev->flusher, ev->flush_context);
 }
 
 void
 pp_events_start_flusher (PpEvents *ev, GMainContext *context)
 {
-  if (ev->flusher)
-    return;
-  ev->flusher = g_timeout_source_new_seconds (1);
-  g_source_set_callback (ev->flusher, on_flush, ev, NULL);
-  g_source_attach (ev->flusher, context);
+  g_mutex_lock (&ev->lock);
+  if (ev->flush_context == NULL)
+    ev->flush_context = g_main_context_ref (context ? context : g_main_context_default ());
+  g_mutex_unlock (&ev->lock);
 }
 
 void
@@ -127,9 +147,10 @@ pp_events_free (PpEvents *ev)
   if (ev->flusher)
     {
       g_source_destroy (ev->flusher);
-      g_source_unref (ev->flusher);
+      g_clear_pointer (&ev->flusher, g_source_unref);
     }
   pp_events_flush (ev);
+  g_clear_pointer (&ev->flush_context, g_main_context_unref);
   g_string_free (ev->access.buf, TRUE);
   g_string_free (ev->jsonl.buf, TRUE);
   for (guint i = 0; i < RING_SIZE; i++)
@@ -180,6 +201,7 @@ record (PpEvents *ev, guint64 seq, char *text, gsize len)
 {
   log_write (&ev->jsonl, ev->max_log_bytes, text, len);
   log_write (&ev->jsonl, ev->max_log_bytes, "\n", 1);
+  schedule_flush (ev);
   g_free (ev->ring[seq % RING_SIZE]);
   ev->ring[seq % RING_SIZE] = text;
   if (ev->notify_context && ev->watchers > 0 && !g_atomic_int_exchange (&ev->notify_pending, 1))
@@ -381,6 +403,7 @@ pp_events_access_log_len (PpEvents *ev, const char *line, gsize len)
   g_mutex_lock (&ev->lock);
   log_write (&ev->access, ev->max_log_bytes, line, len);
   log_write (&ev->access, ev->max_log_bytes, "\n", 1);
+  schedule_flush (ev);
   g_mutex_unlock (&ev->lock);
 }
 

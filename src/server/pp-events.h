@@ -38,7 +38,8 @@ void      pp_events_access_log_len (PpEvents *events, const char *line, gsize le
  * on pp_events_flush() and pp_events_free(). A crash loses at most the last
  * second of log lines; the in-memory events are not delayed. */
 void      pp_events_flush (PpEvents *events);
-/* Flushes each second from @context (the main thread's). */
+/* Flushes from @context (the main thread's; NULL: the default context), a
+ * second after a line went into an empty buffer. */
 void      pp_events_start_flusher (PpEvents *events, GMainContext *context);
 
 /* The current UTC time as "%Y-%m-%dT%H:%M:%SZ", formatted once a second per
