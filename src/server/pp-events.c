@@ -67,14 +67,17 @@ log_flush (LogFile *log, guint64 max)
   g_string_truncate (log->buf, 0);
 }
 
+/* @line without its newline: the line and its newline go into the buffer
+ * together, so a flush never splits a line (nor a rotation). */
 static void
 log_write (LogFile *log, guint64 max, const char *line, gsize len)
 {
   /* Rotation is decided per line as before: a line that would cross the
    * limit goes out with the buffer first. */
-  if (max > 0 && log->size + log->buf->len + len > max)
+  if (max > 0 && log->size + log->buf->len + len + 1 > max)
     log_flush (log, max);
   g_string_append_len (log->buf, line, (gssize) len);
+  g_string_append_c (log->buf, '\n');
   if (log->buf->len >= LOG_BUFFER_BYTES)
     log_flush (log, max);
 }
@@ -200,7 +203,6 @@ static void
 record (PpEvents *ev, guint64 seq, char *text, gsize len)
 {
   log_write (&ev->jsonl, ev->max_log_bytes, text, len);
-  log_write (&ev->jsonl, ev->max_log_bytes, "\n", 1);
   schedule_flush (ev);
   g_free (ev->ring[seq % RING_SIZE]);
   ev->ring[seq % RING_SIZE] = text;
@@ -383,7 +385,7 @@ pp_events_emit_string (PpEvents *ev, GString *obj)
 
   /* As g_date_time_format_iso8601(): a fraction only when there is one. */
   if (usec != 0)
-    g_snprintf (time, sizeof time, "%.*s.%06dZ", (int) strlen (second) - 1, second, usec);
+    g_snprintf (time, sizeof time, "%.19s.%06dZ", second, usec);
   else
     g_strlcpy (time, second, sizeof time);
   g_mutex_lock (&ev->lock);
@@ -404,7 +406,6 @@ pp_events_access_log_len (PpEvents *ev, const char *line, gsize len)
 {
   g_mutex_lock (&ev->lock);
   log_write (&ev->access, ev->max_log_bytes, line, len);
-  log_write (&ev->access, ev->max_log_bytes, "\n", 1);
   schedule_flush (ev);
   g_mutex_unlock (&ev->lock);
 }

@@ -149,12 +149,54 @@ test_user_agent_cache (void)
   }
 }
 
+/* Lines go through the buffer whole, also across the 64 KB flush and
+ * rotation: every line in both generations is complete, and neither file
+ * exceeds the limit. */
+static void
+test_buffer_and_rotation (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("pp-events-XXXXXX", NULL);
+  const guint64 max = 100 * 1000;
+  PpEvents *ev = pp_events_new (dir, max);
+  const char *names[] = { "access.log", "access.log.1" };
+  guint total = 0;
+
+  for (guint i = 0; i < 3000; i++)
+    {
+      g_autofree char *line = g_strdup_printf ("line %05u %s", i, "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx");
+      pp_events_access_log (ev, line);
+    }
+  pp_events_free (ev);
+  for (guint f = 0; f < G_N_ELEMENTS (names); f++)
+    {
+      g_autofree char *text = read_log (dir, names[f]);
+      g_autofree char *path = g_build_filename (dir, names[f], NULL);
+      g_auto(GStrv) lines = g_strsplit (text, "\n", -1);
+      guint n = g_strv_length (lines);
+
+      g_assert_cmpuint (strlen (text), <=, max);
+      g_assert_cmpstr (lines[n - 1], ==, "");  /* ends with a newline */
+      for (guint i = 0; i + 1 < n; i++)
+        {
+          g_assert_cmpuint (strlen (lines[i]), ==, 60);
+          g_assert_true (g_str_has_prefix (lines[i], "line "));
+        }
+      total += n - 1;
+      g_unlink (path);
+    }
+  /* The oldest lines went with the rotated-away generation; the newest
+   * are all there. */
+  g_assert_cmpuint (total, >, 1000);
+  g_rmdir (dir);
+}
+
 int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/server/events/text", test_text_events);
   g_test_add_func ("/server/events/time", test_time_text);
+  g_test_add_func ("/server/events/buffer-and-rotation", test_buffer_and_rotation);
   g_test_add_func ("/server/events/user-agent", test_user_agent_cache);
   return g_test_run ();
 }
