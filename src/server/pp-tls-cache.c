@@ -147,16 +147,6 @@ pp_tls_session_cache_attach (PpTlsSessionCache *c, gnutls_session_t session)
   gnutls_db_set_cache_expiration (session, (int) c->lifetime_s);
 }
 
-guint
-pp_tls_session_cache_size (PpTlsSessionCache *c)
-{
-  guint n;
-  g_mutex_lock (&c->lock);
-  n = g_hash_table_size (c->by_id);
-  g_mutex_unlock (&c->lock);
-  return n;
-}
-
 /* ---- verified device certificates ------------------------------------------ */
 
 typedef struct {

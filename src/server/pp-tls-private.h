@@ -28,7 +28,6 @@ PpTlsSessionCache *pp_tls_session_cache_new (guint max_entries, guint lifetime_s
 void               pp_tls_session_cache_free (PpTlsSessionCache *cache);
 /* Installs the store/retrieve/remove callbacks and the lifetime. */
 void               pp_tls_session_cache_attach (PpTlsSessionCache *cache, gnutls_session_t session);
-guint              pp_tls_session_cache_size (PpTlsSessionCache *cache);
 
 /* Device certificates verified under this configuration, by SHA-256 of
  * what the phone sent, with the identity found: a phone's second connection
