@@ -61,6 +61,7 @@ reply_error (SoupServerMessage *msg, guint status, const char *message)
 static void
 waiter_free (Waiter *w)
 {
+  pp_events_watch (pp_server_get_events (w->control->server), -1);
   if (w->timeout)
     {
       g_source_destroy (w->timeout);
@@ -203,6 +204,11 @@ handle (SoupServer *soup, SoupServerMessage *msg, const char *path, GHashTable *
       g_signal_connect (msg, "finished", G_CALLBACK (on_waiter_gone), w);
       control->waiters = g_list_prepend (control->waiters, w);
       soup_server_message_pause (msg);
+      /* Workers notify only while someone waits: an event emitted between
+       * the check above and this is seen here. */
+      pp_events_watch (pp_server_get_events (control->server), +1);
+      if (pp_events_last_seq (pp_server_get_events (control->server)) > after)
+        waiter_answer (w);
     }
   else if (g_str_has_prefix (path, "/v1/"))
     reply_error (msg, SOUP_STATUS_METHOD_NOT_ALLOWED,

@@ -450,45 +450,46 @@ handler (SoupServer *soup, SoupServerMessage *msg, const char *path, GHashTable 
   }
 }
 
-/* Events are JSON for the monitor: client-supplied text (paths, User-Agent)
- * may be any bytes, JSON strings must be UTF-8. */
+/* One access-log line per request must stay one line with parseable
+ * quotes whatever a client sends: escape quotes, backslashes, control and
+ * non-ASCII bytes (as g_strescape() does; most fields need nothing). */
 static void
-set_str (JsonObject *o, const char *key, const char *value)
+log_field (GString *line, const char *value)
 {
+  const char *p;
+
   if (value == NULL)
-    json_object_set_null_member (o, key);
-  else if (g_utf8_validate (value, -1, NULL))
-    json_object_set_string_member (o, key, value);
+    {
+      g_string_append_c (line, '-');
+      return;
+    }
+  for (p = value; *p; p++)
+    if ((guchar) *p < 0x20 || (guchar) *p >= 0x7f || *p == '"' || *p == '\\')
+      break;
+  if (*p == '\0')
+    g_string_append (line, value);
   else
     {
-      g_autofree char *valid = g_utf8_make_valid (value, -1);
-      json_object_set_string_member (o, key, valid);
+      g_autofree char *escaped = g_strescape (value, NULL);
+      g_string_append (line, escaped);
     }
 }
 
-/* One access-log line per request must stay one line with parseable
- * quotes whatever a client sends: escape quotes, backslashes, control and
- * non-ASCII bytes. */
-static char *
-log_field (const char *value)
-{
-  return value ? g_strescape (value, NULL) : g_strdup ("-");
-}
-
+/* The access-log line and the monitor event, built as text: this runs for
+ * every request, and a json-glib object, g_date_time_format() and printf
+ * cost ≈ 108,000 instructions a request (BENCHMARKS.md). */
 static void
 log_request (PpServer *server, SoupServerMessage *msg, gboolean aborted)
 {
   RequestState *st = get_state (msg);
   SoupMessageHeaders *req = soup_server_message_get_request_headers (msg);
   const char *ua = soup_message_headers_get_one (req, "User-Agent");
+  const char *method = soup_server_message_get_method (msg);
   g_autofree char *target = request_target (msg);
   g_autofree char *model = NULL, *firmware = NULL;
   g_autofree char *mac = NULL;
-  g_autofree char *line = NULL;
-  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
-  g_autofree char *time = g_date_time_format (now, "%Y-%m-%dT%H:%M:%SZ");
   guint status = aborted ? 0 : soup_server_message_get_status (msg);
-  JsonObject *ev;
+  GString *line, *ev;
 
   if (st == NULL)
     return;
@@ -502,40 +503,51 @@ log_request (PpServer *server, SoupServerMessage *msg, gboolean aborted)
     }
   pp_user_agent_parse (ua, &model, &firmware);
 
-  {
-    g_autofree char *e_subject = log_field (st->peer->subject);
-    g_autofree char *e_target = log_field (target);
-    g_autofree char *e_ua = log_field (ua);
-    line = g_strdup_printf ("%s %s \"%s\" %s %s %s %s %u %" G_GUINT64_FORMAT " \"%s\"%s",
-                            time, st->peer->address, e_subject,
-                            st->peer->tls_version ? st->peer->tls_version : "-",
-                            st->peer->cipher ? st->peer->cipher : "-",
-                            soup_server_message_get_method (msg), e_target, status,
-                            st->uploaded || status / 100 == 2 ? st->bytes : 0,
-                            e_ua, aborted ? " aborted" : "");
-  }
-  pp_events_access_log (server->events, line);
+  line = g_string_sized_new (256);
+  g_string_append (line, pp_events_time_text ());
+  g_string_append_c (line, ' ');
+  g_string_append (line, st->peer->address);
+  g_string_append (line, " \"");
+  log_field (line, st->peer->subject);
+  g_string_append (line, "\" ");
+  g_string_append (line, st->peer->tls_version ? st->peer->tls_version : "-");
+  g_string_append_c (line, ' ');
+  g_string_append (line, st->peer->cipher ? st->peer->cipher : "-");
+  g_string_append_c (line, ' ');
+  g_string_append (line, method);
+  g_string_append_c (line, ' ');
+  log_field (line, target);
+  g_string_append_c (line, ' ');
+  pp_json_append_uint (line, status);
+  g_string_append_c (line, ' ');
+  pp_json_append_uint (line, st->uploaded || status / 100 == 2 ? st->bytes : 0);
+  g_string_append (line, " \"");
+  log_field (line, ua);
+  g_string_append (line, aborted ? "\" aborted" : "\"");
+  pp_events_access_log_len (server->events, line->str, line->len);
+  g_string_free (line, TRUE);
 
-  ev = json_object_new ();
-  json_object_set_string_member (ev, "type", st->uploaded ? "upload" : "request");
-  set_str (ev, "site", st->peer->site);
-  set_str (ev, "peer", st->peer->address);
-  set_str (ev, "method", soup_server_message_get_method (msg));
-  set_str (ev, "path", target);
-  json_object_set_int_member (ev, "status", status);
-  json_object_set_int_member (ev, "bytes", (gint64) (status / 100 == 2 ? st->bytes : 0));
-  set_str (ev, "user_agent", ua);
-  set_str (ev, "model", model);
-  set_str (ev, "firmware", firmware);
-  set_str (ev, "mac", mac);
-  set_str (ev, "subject", st->peer->subject);
-  set_str (ev, "tls_version", st->peer->tls_version);
-  set_str (ev, "cipher", st->peer->cipher);
-  set_str (ev, "user", st->user);
-  set_str (ev, "reason", st->reason ? st->reason
-                         : aborted ? _("The connection ended before the transfer finished: the client closed it, or stopped reading and timed out.") : NULL);
-  set_str (ev, "remedy", st->remedy);
-  pp_events_emit (server->events, ev);
+  ev = g_string_sized_new (512);
+  g_string_append_c (ev, '{');
+  pp_json_add_string (ev, "type", st->uploaded ? "upload" : "request");
+  pp_json_add_string (ev, "site", st->peer->site);
+  pp_json_add_string (ev, "peer", st->peer->address);
+  pp_json_add_string (ev, "method", method);
+  pp_json_add_string (ev, "path", target);
+  pp_json_add_int (ev, "status", status);
+  pp_json_add_int (ev, "bytes", (gint64) (status / 100 == 2 ? st->bytes : 0));
+  pp_json_add_string (ev, "user_agent", ua);
+  pp_json_add_string (ev, "model", model);
+  pp_json_add_string (ev, "firmware", firmware);
+  pp_json_add_string (ev, "mac", mac);
+  pp_json_add_string (ev, "subject", st->peer->subject);
+  pp_json_add_string (ev, "tls_version", st->peer->tls_version);
+  pp_json_add_string (ev, "cipher", st->peer->cipher);
+  pp_json_add_string (ev, "user", st->user);
+  pp_json_add_string (ev, "reason", st->reason ? st->reason
+                      : aborted ? _("The connection ended before the transfer finished: the client closed it, or stopped reading and timed out.") : NULL);
+  pp_json_add_string (ev, "remedy", st->remedy);
+  pp_events_emit_string (server->events, ev);
 }
 
 /* The connection goes idle until the client's next request: notice if the
@@ -599,45 +611,40 @@ pp_request_accept (PpWorker *w, GIOStream *stream, PpPeer *peer, GSocketAddress 
 void
 pp_request_handshake_event (PpServer *server, PpPeer *peer, const char *reason, const char *remedy)
 {
-  JsonObject *ev = json_object_new ();
+  GString *ev = g_string_sized_new (512);
 
-  json_object_set_string_member (ev, "type", "handshake");
-  json_object_set_string_member (ev, "result", reason ? "refused" : "accepted");
-  set_str (ev, "site", peer->site);
-  set_str (ev, "peer", peer->address);
-  set_str (ev, "subject", peer->subject);
-  set_str (ev, "mac", peer->mac);
-  set_str (ev, "tls_version", peer->tls_version);
-  set_str (ev, "cipher", peer->cipher);
-  json_object_set_boolean_member (ev, "resumed", peer->resumed);
+  /* Two per phone: built as text like the request events. */
+  g_string_append_c (ev, '{');
+  pp_json_add_string (ev, "type", "handshake");
+  pp_json_add_string (ev, "result", reason ? "refused" : "accepted");
+  pp_json_add_string (ev, "site", peer->site);
+  pp_json_add_string (ev, "peer", peer->address);
+  pp_json_add_string (ev, "subject", peer->subject);
+  pp_json_add_string (ev, "mac", peer->mac);
+  pp_json_add_string (ev, "tls_version", peer->tls_version);
+  pp_json_add_string (ev, "cipher", peer->cipher);
+  pp_json_add_bool (ev, "resumed", peer->resumed);
   if (peer->chain)
-    {
-      JsonArray *chain = json_array_new ();
-      for (guint i = 0; peer->chain[i]; i++)
-        json_array_add_string_element (chain, peer->chain[i]);
-      json_object_set_array_member (ev, "chain", chain);
-    }
+    pp_json_add_strv (ev, "chain", peer->chain);
   if (peer->expired_accepted)
     {
       /* Opt-in, but never quiet. */
       g_autofree char *warn = g_strdup_printf (_("Accepted the expired Polycom device certificate “%s” because "
                                                  "https.accept-expired-polycom is on."), peer->subject);
       g_warning ("%s", warn);
-      set_str (ev, "reason", warn);
-      set_str (ev, "remedy", _("Plan to replace this phone's device certificate."));
+      pp_json_add_string (ev, "reason", warn);
+      pp_json_add_string (ev, "remedy", _("Plan to replace this phone's device certificate."));
     }
   else
     {
-      set_str (ev, "reason", reason);
-      set_str (ev, "remedy", remedy);
+      pp_json_add_string (ev, "reason", reason);
+      pp_json_add_string (ev, "remedy", remedy);
     }
   if (reason)
     {
-      g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
-      g_autofree char *time = g_date_time_format (now, "%Y-%m-%dT%H:%M:%SZ");
-      g_autofree char *line = g_strdup_printf ("%s %s \"%s\" - - TLS-REFUSED - 0 0 \"-\" %s", time, peer->address,
-                                               peer->subject ? peer->subject : "-", reason);
+      g_autofree char *line = g_strdup_printf ("%s %s \"%s\" - - TLS-REFUSED - 0 0 \"-\" %s", pp_events_time_text (),
+                                               peer->address, peer->subject ? peer->subject : "-", reason);
       pp_events_access_log (server->events, line);
     }
-  pp_events_emit (server->events, ev);
+  pp_events_emit_string (server->events, ev);
 }

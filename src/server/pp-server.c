@@ -66,6 +66,7 @@ pp_server_new (const char *site_dir, GError **error)
   }
   logs = g_build_filename (server->site_dir, "logs", NULL);
   server->events = pp_events_new (logs, config->log_max_bytes);
+  pp_events_start_flusher (server->events, g_main_context_get_thread_default ());
   server->workers = g_ptr_array_new ();
   server->started = g_date_time_new_now_utc ();
   {
@@ -547,6 +548,8 @@ pp_server_reload (PpServer *server, GError **error)
   json_object_set_string_member (ev, "type", "server");
   json_object_set_string_member (ev, "reason", "reloaded");
   pp_events_emit (server->events, ev);
+  /* What the old configuration logged is on disk when a reload returns. */
+  pp_events_flush (server->events);
   return TRUE;
 }
 
@@ -579,6 +582,7 @@ pp_server_stop (PpServer *server)
       g_free (w);
     }
   g_ptr_array_set_size (server->workers, 0);
+  pp_events_flush (server->events);
   for (guint s = 0; s < PP_N_SITES; s++)
     {
       g_clear_pointer (&server->sites[s].sockets, g_ptr_array_unref);

@@ -186,6 +186,7 @@ pp_tls_accept (PpTlsContext *ctx, GSocket *socket, PpPeer *peer,
   gnutls_priority_set (h->session, ctx->priority);
   gnutls_credentials_set (h->session, GNUTLS_CRD_CERTIFICATE, ctx->creds);
   gnutls_session_ticket_enable_server (h->session, &ctx->ticket_key);
+  pp_tls_session_cache_attach (ctx->sessions, h->session);
   if (ctx->client_certs != PP_CLIENT_CERTS_OFF)
     {
       /* REQUEST, not REQUIRE: a missing certificate then reaches our own

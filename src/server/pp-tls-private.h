@@ -9,11 +9,52 @@
 
 G_BEGIN_DECLS
 
+/* pp-tls-cache.c: TLS 1.2 session-ID resumption. Phones on TLS 1.2 (libcurl
+ * on OpenSSL among them) resume by session ID, not by ticket; without a
+ * cache every connection is a full handshake. One cache per PpTlsContext,
+ * i.e. per configuration: a reload starts empty, so a phone whose
+ * certificate a new CRL revokes cannot resume into the new configuration
+ * (and a resumed session's certificate is verified again anyway).
+ * Thread-safe; shared by the workers. */
+typedef struct _PpTlsSessionCache PpTlsSessionCache;
+
+/* A session is ≈ 1.3 KB packed (ECDSA device certificate included), 1.45 KB
+ * with the table: at most 6 MB. A phone's second connection comes a few
+ * hundred sessions after its first even in a boot storm of 200 at a time. */
+#define PP_TLS_SESSION_CACHE_MAX 4096
+#define PP_TLS_SESSION_LIFETIME_S 21600 /* GnuTLS's default, for tickets too */
+
+PpTlsSessionCache *pp_tls_session_cache_new (guint max_entries, guint lifetime_s);
+void               pp_tls_session_cache_free (PpTlsSessionCache *cache);
+/* Installs the store/retrieve/remove callbacks and the lifetime. */
+void               pp_tls_session_cache_attach (PpTlsSessionCache *cache, gnutls_session_t session);
+
+/* Device certificates verified under this configuration, by SHA-256 of
+ * what the phone sent, with the identity found: a phone's second connection
+ * (and a resumed session, verified again) skips parsing and the chain
+ * check, ≈ 1.9 M instructions. Only acceptances are kept, and only until
+ * the first certificate of the chain expires (at most an hour): the verdict
+ * depends on nothing else that can change without a reload, and a reload
+ * brings a new, empty cache. */
+typedef struct _PpTlsVerifiedCache PpTlsVerifiedCache;
+
+#define PP_TLS_VERIFIED_CACHE_MAX 4096  /* ≈ 0.6 KB each */
+#define PP_TLS_VERIFIED_MAX_AGE_S 3600
+
+PpTlsVerifiedCache *pp_tls_verified_cache_new (guint max_entries);
+void                pp_tls_verified_cache_free (PpTlsVerifiedCache *cache);
+gboolean            pp_tls_verified_cache_lookup (PpTlsVerifiedCache *cache, const guint8 *key, gsize key_len,
+                                                  PpPeer *peer, gint64 now);
+void                pp_tls_verified_cache_add (PpTlsVerifiedCache *cache, const guint8 *key, gsize key_len,
+                                               const PpPeer *peer, gint64 valid_until);
+
 struct _PpTlsContext {
   gatomicrefcount                  ref;
   gnutls_certificate_credentials_t creds;
   gnutls_priority_t                priority;
   gnutls_datum_t                   ticket_key;
+  PpTlsSessionCache               *sessions;
+  PpTlsVerifiedCache              *verified;
   gnutls_x509_trust_list_t         trust;
   GPtrArray                       *store;      /* gnutls_x509_crt_t, anchors + intermediates */
   GHashTable                      *by_subject; /* raw subject DN (GBytes) → GPtrArray of store certs */

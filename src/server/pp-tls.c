@@ -8,6 +8,7 @@
 
 #include <glib/gi18n-lib.h>
 #include <gnutls/gnutls.h>
+#include <gnutls/crypto.h>
 #include <gnutls/x509.h>
 #include <string.h>
 #include <time.h>
@@ -100,6 +101,8 @@ pp_tls_context_unref (PpTlsContext *ctx)
   if (ctx->ticket_key.data)
     gnutls_memset (ctx->ticket_key.data, 0, ctx->ticket_key.size);
   gnutls_free (ctx->ticket_key.data);
+  pp_tls_session_cache_free (ctx->sessions);
+  pp_tls_verified_cache_free (ctx->verified);
   if (ctx->trust)
     gnutls_x509_trust_list_deinit (ctx->trust, 1);
   g_clear_pointer (&ctx->by_subject, g_hash_table_unref);
@@ -517,6 +520,8 @@ pp_tls_context_new (const PpTlsSettings *settings, GError **error)
       return NULL;
     }
   gnutls_session_ticket_key_generate (&ctx->ticket_key);
+  ctx->sessions = pp_tls_session_cache_new (PP_TLS_SESSION_CACHE_MAX, PP_TLS_SESSION_LIFETIME_S);
+  ctx->verified = pp_tls_verified_cache_new (PP_TLS_VERIFIED_CACHE_MAX);
   return g_steal_pointer (&ctx);
 }
 
@@ -593,6 +598,24 @@ chain_subject (PpTlsContext *ctx, gnutls_x509_crt_t crt)
   return known ? g_strdup (known) : crt_dn (crt, FALSE);
 }
 
+/* SHA-256 over what the phone sent, each certificate with its length. */
+static gboolean
+verified_key (const gnutls_datum_t *der, unsigned n_der, guint8 key[32])
+{
+  gnutls_hash_hd_t h;
+
+  if (gnutls_hash_init (&h, GNUTLS_DIG_SHA256) < 0)
+    return FALSE;
+  for (unsigned i = 0; i < n_der; i++)
+    {
+      guint32 size = GUINT32_TO_BE (der[i].size);
+      gnutls_hash (h, &size, sizeof size);
+      gnutls_hash (h, der[i].data, der[i].size);
+    }
+  gnutls_hash_deinit (h, key);
+  return TRUE;
+}
+
 static gboolean
 refuse (PpTlsRefusal *r, char *reason, const char *remedy)
 {
@@ -611,6 +634,9 @@ pp_tls_verify_peer (PpTlsContext *ctx, const gnutls_datum_t *der, unsigned n_der
   gnutls_x509_crt_t trusted_issuer = NULL;
   gboolean ok = FALSE;
   gnutls_x509_crt_t leaf;
+  guint8 key[32];
+  gboolean keyed;
+  gint64 now = (gint64) time (NULL);
   int ret;
 
   if (n_der == 0)
@@ -621,6 +647,9 @@ pp_tls_verify_peer (PpTlsContext *ctx, const gnutls_datum_t *der, unsigned n_der
                      _("Check that the phone has a device certificate (Menu > Status > Platform > Phone "
                        "shows “Device Certificate: Installed”) and runs SIP 3.2 or later."));
     }
+  keyed = verified_key (der, n_der, key);
+  if (keyed && pp_tls_verified_cache_lookup (ctx->verified, key, sizeof key, peer, now))
+    return TRUE;
   for (unsigned i = 0; i < n_der && len < MAX_CHAIN; i++)
     {
       gnutls_x509_crt_init (&chain[len]);
@@ -794,6 +823,14 @@ pp_tls_verify_peer (PpTlsContext *ctx, const gnutls_datum_t *der, unsigned n_der
     peer->chain = (char **) g_ptr_array_free (subjects, FALSE);
   }
   ok = TRUE;
+  /* Not the expired-Polycom exception: that one warns every time. */
+  if (keyed && !peer->expired_accepted)
+    {
+      gint64 until = now + PP_TLS_VERIFIED_MAX_AGE_S;
+      for (unsigned i = 0; i < len; i++)
+        until = MIN (until, (gint64) gnutls_x509_crt_get_expiration_time (chain[i]));
+      pp_tls_verified_cache_add (ctx->verified, key, sizeof key, peer, until);
+    }
 
 out:
   for (unsigned i = 0; i < len; i++)

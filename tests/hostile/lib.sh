@@ -106,8 +106,20 @@ pcurl() {
 }
 raw() { p=$1; shift; "$HOSTILE_CLIENT" send 127.0.0.1 "$p" ${1:+"$@"}; }   # raw PORT [--timeout S] < request
 
+# logs/access.log and events.jsonl are written through a buffer that goes
+# out each second: wait (bounded) until events.jsonl holds the newest event.
+logs_flushed() {
+  last=$(ctl server events 2>/dev/null | tail -1 | sed -n 's/.*"seq":\([0-9]*\).*/\1/p')
+  i=0
+  while [ -n "$last" ] && [ $i -lt 50 ] && ! grep -q "\"seq\":$last[,}]" "$site/logs/events.jsonl" 2>/dev/null; do
+    sleep 0.1
+    i=$((i + 1))
+  done
+}
+
 # Every line of events.jsonl is valid JSON (UTF-8 included).
 events_valid() {
+  logs_flushed >&2
   python3 - "$site/logs/events.jsonl" <<'PY'
 import json, sys
 try:

@@ -76,6 +76,17 @@ stop_daemon() {
 # The events so far, one JSON object per line.
 events() { ctl server events; }
 
+# logs/access.log and events.jsonl are written through a buffer that goes
+# out each second: wait (bounded) until events.jsonl holds the newest event.
+logs_flushed() {
+  last=$(ctl server events 2>/dev/null | tail -1 | sed -n 's/.*"seq":\([0-9]*\).*/\1/p')
+  i=0
+  while [ -n "$last" ] && [ $i -lt 50 ] && ! grep -q "\"seq\":$last[,}]" "$site/logs/events.jsonl" 2>/dev/null; do
+    sleep 0.1
+    i=$((i + 1))
+  done
+}
+
 # curl with the phone account over digest.
 dcurl() { curl -s -g -m 60 --digest -u 'phone:Secr3t-pass' "$@"; }
 

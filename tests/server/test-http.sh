@@ -165,6 +165,7 @@ events | grep '"method":"GET","path":"/sip.ld"' | grep -q '"model":"VVX_500","fi
 ok $? "events carry model and firmware parsed from the User-Agent"
 events | grep '"type":"upload"' | grep -q '"mac":"0004f2000001"'
 ok $? "upload events carry the MAC from the file name"
+logs_flushed
 grep -q 'PUT /0004f2000001-boot.log 20[14] ' "$site/logs/access.log"
 ok $? "access log has one line per request"
 

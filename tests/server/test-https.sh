@@ -39,6 +39,7 @@ grep '"type":"request"' "$work/events" | grep '"site":"https"' | grep '"mac":"00
 ok $? "request events carry MAC and subject from the certificate, model/firmware, TLS version"
 grep '"type":"handshake","result":"accepted"' "$work/events" | grep -q '"chain":\["CN=0004f2000001,O=Polycom Inc.","CN=Look-alike Polycom Equipment Issuing CA 1,O=Look-alike Polycom Inc.","CN=Look-alike Polycom Equipment Policy CA,O=Look-alike Polycom Inc.","CN=Look-alike Polycom Root CA,O=Look-alike Polycom Inc."\]'
 ok $? "accepted handshakes carry the verified chain, completed from the store up to the root"
+logs_flushed
 grep -q 'CN=0004f2000001,O=Polycom Inc." TLS1.3 TLS_AES_[0-9A-Z_]* HEAD /0004f2000001-app.log' "$site/logs/access.log"
 ok $? "access log lines carry subject, TLS version and cipher"
 
@@ -129,6 +130,7 @@ gnutls-cli --x509cafile "$ca" --x509certfile "$pki/phone2.crt" --x509keyfile "$p
   --port "$port" 127.0.0.1 < "$work/req" > "$work/gtls" 2>&1
 grep -q '<sip/>' "$work/gtls"
 ok $? "compatible profile: a TLS 1.0 phone with RSA key exchange is served"
+logs_flushed
 grep -q 'CN=0004f2000002,O=Polycom Inc." TLS1.0 TLS_RSA_WITH_AES_[0-9]*_CBC_SHA GET /sip.cfg' "$site/logs/access.log"
 ok $? "the TLS 1.0 request is logged with its version and cipher"
 gnutls-cli --x509cafile "$ca" --x509certfile "$pki/phone2.crt" --x509keyfile "$pki/phone2.key" \
