@@ -5,7 +5,9 @@
 #include <sys/socket.h>
 
 typedef struct {
-  GWeakRef stream;
+  GWeakRef    stream;
+  GSourceFunc on_hangup;
+  gpointer    data;
 } Watch;
 
 static void
@@ -32,26 +34,36 @@ on_socket_ready (GSocket *socket, GIOCondition condition, gpointer data)
    * what arrived (both sources ran in this iteration), or the socket's idle
    * timeout fired; either way libsoup is in charge of the connection. */
   if (n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR))
-    g_io_stream_close (stream, NULL, NULL);
+    {
+      if (w->on_hangup)
+        w->on_hangup (w->data);
+      else
+        g_io_stream_close (stream, NULL, NULL);
+    }
   return G_SOURCE_REMOVE;
 }
 
-void
-pp_hangup_watch (GIOStream *stream)
+GSource *
+pp_hangup_watch (GIOStream *stream, GSourceFunc on_hangup, gpointer data)
 {
   GSocket *socket;
   GSource *source;
   Watch *w;
 
   if (stream == NULL || !G_IS_SOCKET_CONNECTION (stream) || g_io_stream_is_closed (stream))
-    return;
+    return NULL;
   socket = g_socket_connection_get_socket (G_SOCKET_CONNECTION (stream));
   if (g_socket_is_closed (socket))
-    return;
+    return NULL;
   w = g_new0 (Watch, 1);
   g_weak_ref_init (&w->stream, stream);
+  w->on_hangup = on_hangup;
+  w->data = data;
   source = g_socket_create_source (socket, G_IO_IN | G_IO_HUP | G_IO_ERR, NULL);
+  /* Ahead of libsoup's own source on the same socket: it must not read
+   * the end of stream first (see pp-hangup.h). */
+  g_source_set_priority (source, G_PRIORITY_HIGH);
   g_source_set_callback (source, (GSourceFunc) (GCallback) on_socket_ready, w, watch_free);
   g_source_attach (source, g_main_context_get_thread_default ());
-  g_source_unref (source);
+  return source;
 }

@@ -4,6 +4,7 @@
 #include "pp-server-private.h"
 #include "pp-files.h"
 #include "pp-hangup.h"
+#include "pp-keepalive.h"
 #include "pp-upload.h"
 
 #include <glib/gi18n-lib.h>
@@ -26,55 +27,6 @@
 #define KEEPALIVE_IDLE_S 30
 #define KEEPALIVE_ANNOUNCED_S "25"
 
-/* The connection's stream, so a timeout can close it under libsoup. */
-typedef struct {
-  GWeakRef stream;
-  GSource *idle;       /* between requests: closes it when none comes */
-} Conn;
-
-static void
-conn_stop_idle (Conn *c)
-{
-  if (c->idle)
-    {
-      g_source_destroy (c->idle);
-      g_clear_pointer (&c->idle, g_source_unref);
-    }
-}
-
-static void
-conn_free (gpointer data)
-{
-  Conn *c = data;
-  conn_stop_idle (c);
-  g_weak_ref_clear (&c->stream);
-  g_free (c);
-}
-
-static gboolean
-on_idle_timeout (gpointer data)
-{
-  Conn *c = data;
-  g_autoptr(GIOStream) stream = g_weak_ref_get (&c->stream);
-
-  g_clear_pointer (&c->idle, g_source_unref);
-  if (stream && !g_io_stream_is_closed (stream))
-    g_io_stream_close (stream, NULL, NULL);
-  return G_SOURCE_REMOVE;
-}
-
-/* libsoup 3.2 emits request-started for a kept-alive connection's next
- * request only when its first bytes arrive, so until then the connection
- * is idle and only this timer bounds it. */
-static void
-conn_start_idle (Conn *c)
-{
-  conn_stop_idle (c);
-  c->idle = g_timeout_source_new_seconds (KEEPALIVE_IDLE_S);
-  g_source_set_callback (c->idle, on_idle_timeout, c, NULL);
-  g_source_attach (c->idle, g_main_context_get_thread_default ());
-}
-
 typedef struct {
   PpConfig *config;
   PpPeer   *peer;
@@ -88,7 +40,7 @@ typedef struct {
   gboolean  too_large;
   GSource  *deadline;
   guint64   window_bytes;
-  Conn     *conn;       /* owned by the remote address object */
+  PpKeepalive *conn;    /* owned by the remote address object */
   GSocketAddress *remote;
 } RequestState;
 
@@ -221,7 +173,7 @@ on_deadline (gpointer user_data)
   g_clear_pointer (&st->deadline, g_source_unref);
   g_free (st->reason);
   st->reason = g_strdup (_("The client sent its request too slowly; the connection was closed."));
-  stream = st->conn ? g_weak_ref_get (&st->conn->stream) : NULL;
+  stream = st->conn ? pp_keepalive_get_stream (st->conn) : NULL;
   if (stream)
     g_io_stream_close (stream, NULL, NULL);
   return G_SOURCE_REMOVE;
@@ -287,7 +239,7 @@ on_request_started (SoupServer *soup, SoupServerMessage *msg, gpointer user_data
       st->conn = g_object_get_data (G_OBJECT (remote), CONN_KEY);
       /* The next request has begun: from here HEADER_TIMEOUT_S applies. */
       if (st->conn)
-        conn_stop_idle (st->conn);
+        pp_keepalive_busy (st->conn);
     }
   g_object_set_data_full (G_OBJECT (msg), STATE_KEY, st, request_state_free);
   g_signal_connect (msg, "got-headers", G_CALLBACK (on_got_headers), NULL);
@@ -386,7 +338,7 @@ static gboolean
 on_transfer_abort (SoupServerMessage *msg, const char *reason, gpointer user_data)
 {
   RequestState *st = get_state (msg);
-  g_autoptr(GIOStream) stream = st && st->conn ? g_weak_ref_get (&st->conn->stream) : NULL;
+  g_autoptr(GIOStream) stream = st && st->conn ? pp_keepalive_get_stream (st->conn) : NULL;
 
   if (stream == NULL)
     return FALSE;
@@ -557,13 +509,10 @@ static void
 watch_for_hangup (SoupServerMessage *msg)
 {
   GSocketAddress *remote = soup_server_message_get_remote_address (msg);
-  Conn *conn = remote ? g_object_get_data (G_OBJECT (remote), CONN_KEY) : NULL;
-  g_autoptr(GIOStream) stream = conn ? g_weak_ref_get (&conn->stream) : NULL;
+  PpKeepalive *conn = remote ? g_object_get_data (G_OBJECT (remote), CONN_KEY) : NULL;
 
-  if (stream == NULL || g_io_stream_is_closed (stream))
-    return;
-  conn_start_idle (conn);
-  pp_hangup_watch (stream);
+  if (conn)
+    pp_keepalive_idle (conn, msg);
 }
 
 static void
@@ -597,15 +546,20 @@ pp_request_accept (PpWorker *w, GIOStream *stream, PpPeer *peer, GSocketAddress 
   g_autoptr(GError) error = NULL;
   /* libsoup hands this very address object back for every message of the
    * connection, so the peer rides on it; no keep-alive pitfall. */
-  Conn *conn = g_new0 (Conn, 1);
+  PpKeepalive *conn = pp_keepalive_new (stream, KEEPALIVE_IDLE_S);
 
-  g_weak_ref_init (&conn->stream, stream);
   g_object_set_data_full (G_OBJECT (remote), PEER_KEY, pp_peer_ref (peer), (GDestroyNotify) pp_peer_unref);
-  g_object_set_data_full (G_OBJECT (remote), CONN_KEY, conn, conn_free);
+  g_object_set_data_full (G_OBJECT (remote), CONN_KEY, conn, pp_keepalive_free);
   if (!soup_server_accept_iostream (w->soup, stream, local, remote, &error))
     g_debug ("accept failed: %s", error->message);
   else
-    pp_hangup_watch (stream);
+    {
+      /* Before the first request libsoup handles a hang-up itself; the
+       * watch only closes the socket early. */
+      GSource *watch = pp_hangup_watch (stream, NULL, NULL);
+      if (watch)
+        g_source_unref (watch);
+    }
 }
 
 void

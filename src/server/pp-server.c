@@ -1,6 +1,7 @@
 /* Workers, listening sockets, reload and status; see pp-server.h. */
 #include "config.h"
 #include "pp-server-private.h"
+#include "pp-keepalive.h"
 #include "pp-error.h"
 #include "pp-server-version.h"
 #include "pp-upload.h"
@@ -698,6 +699,9 @@ pp_server_status (PpServer *server)
   json_builder_end_array (b);
   json_builder_set_member_name (b, "requests");
   json_builder_add_int_value (b, g_atomic_int_get (&server->requests));
+  /* Connections libsoup still holds (open, or closed and not yet let go). */
+  json_builder_set_member_name (b, "connections");
+  json_builder_add_int_value (b, pp_keepalive_count ());
   json_builder_set_member_name (b, "events");
   json_builder_add_int_value (b, (gint64) pp_events_last_seq (server->events));
   json_builder_set_member_name (b, "errors");

@@ -55,6 +55,10 @@ struct _PpTlsStream {
   gboolean         closed;
   gboolean         eof_close_scheduled;
   gint64           last_progress; /* monotonic; for the socket's idle timeout */
+  /* Between requests: who learns of a hang-up (pp_tls_stream_set_hangup). */
+  GSourceFunc      hangup_func;
+  gpointer         hangup_data;
+  gboolean         hangup_scheduled;
 };
 
 G_DEFINE_FINAL_TYPE (PpTlsStream, pp_tls_stream, G_TYPE_IO_STREAM)
@@ -120,6 +124,57 @@ close_at_eof (PpTlsStream *s)
   g_source_unref (source);
 }
 
+static gboolean
+run_hangup (gpointer data)
+{
+  PpTlsStream *s = data;
+  GSourceFunc func = s->hangup_func;
+
+  s->hangup_scheduled = FALSE;
+  s->hangup_func = NULL;
+  if (func && !s->closed)
+    func (s->hangup_data);
+  else if (!s->closed)
+    g_io_stream_close (G_IO_STREAM (s), NULL, NULL);
+  return G_SOURCE_REMOVE;
+}
+
+/* The peer hung up while the connection was idle: tell the owner from the
+ * main loop, ahead of libsoup's own sources (it must not see the end of
+ * stream first, see pp_tls_stream_set_hangup). */
+static void
+schedule_hangup (PpTlsStream *s)
+{
+  GSource *source;
+
+  if (s->hangup_scheduled)
+    return;
+  s->hangup_scheduled = TRUE;
+  source = g_idle_source_new ();
+  g_source_set_priority (source, G_PRIORITY_HIGH);
+  g_source_set_callback (source, run_hangup, g_object_ref (s), g_object_unref);
+  g_source_attach (source, g_main_context_get_thread_default ());
+  g_source_unref (source);
+}
+
+void
+pp_tls_stream_set_hangup (GIOStream *stream, GSourceFunc func, gpointer data)
+{
+  PpTlsStream *s;
+
+  if (!G_TYPE_CHECK_INSTANCE_TYPE (stream, PP_TYPE_TLS_STREAM))
+    return;
+  s = PP_TLS_STREAM (stream);
+  s->hangup_func = func;
+  s->hangup_data = data;
+}
+
+gboolean
+pp_tls_stream_is_tls (GIOStream *stream)
+{
+  return G_TYPE_CHECK_INSTANCE_TYPE (stream, PP_TYPE_TLS_STREAM);
+}
+
 static gssize
 stream_read (PpTlsStream *s, void *buffer, gsize count, gboolean blocking,
              GCancellable *cancellable, GError **error)
@@ -140,6 +195,15 @@ stream_read (PpTlsStream *s, void *buffer, gsize count, gboolean blocking,
        * close_notify has still finished its request. */
       if (n == 0 || n == GNUTLS_E_PREMATURE_TERMINATION)
         {
+          /* Idle between requests: libsoup 3.2 would read this end of
+           * stream and keep its connection object forever. Make it wait
+           * while the owner takes the connection away from it. */
+          if (s->hangup_func && !blocking)
+            {
+              schedule_hangup (s);
+              g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK, "The peer hung up");
+              return -1;
+            }
           close_at_eof (s);
           return 0;
         }

@@ -88,5 +88,11 @@ void pp_tls_accept (PpTlsContext   *ctx,
 
 /* Internal: the plaintext stream over a finished GnuTLS session. */
 GIOStream *pp_tls_stream_new (GSocket *socket, gpointer session);
+gboolean   pp_tls_stream_is_tls (GIOStream *stream);
+/* While set, a hang-up (close_notify or end of stream) seen by a
+ * non-blocking read is reported as "would block" to the reader and @func
+ * runs from the main loop at high priority, once; NULL clears it. For the
+ * idle time between requests, see pp-hangup.h. */
+void       pp_tls_stream_set_hangup (GIOStream *stream, GSourceFunc func, gpointer data);
 
 G_END_DECLS
