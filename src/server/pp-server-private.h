@@ -31,6 +31,11 @@ struct _PpServer {
   GPtrArray   *workers;
   PpListenSet  sites[PP_N_SITES];
   gint         requests;     /* atomic */
+  gint         connections;  /* atomic: accepted so far */
+  GMainContext *main_context; /* the thread that called pp_server_start() */
+  gint         trim_armed;   /* atomic: trim_source is (being) attached */
+  GSource     *trim_source;  /* under lock */
+  gint         trim_seen;    /* requests + connections at its last check */
   GDateTime   *started;
   char        *reload_error; /* the last failed reload, until one succeeds */
   guint        io_timeout_s;
