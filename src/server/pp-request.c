@@ -31,6 +31,7 @@
 typedef struct {
   GWeakRef stream;
   GSource *idle;       /* between requests: closes it when none comes */
+  PpServer *server;
 } Conn;
 
 static void
@@ -49,6 +50,7 @@ conn_free (gpointer data)
   Conn *c = data;
   conn_stop_idle (c);
   g_weak_ref_clear (&c->stream);
+  pp_server_note_activity (c->server);
   g_free (c);
 }
 
@@ -609,6 +611,7 @@ pp_request_accept (PpWorker *w, GIOStream *stream, PpPeer *peer, GSocketAddress 
   Conn *conn = g_new0 (Conn, 1);
 
   g_weak_ref_init (&conn->stream, stream);
+  conn->server = w->server;
   g_object_set_data_full (G_OBJECT (remote), PEER_KEY, pp_peer_ref (peer), (GDestroyNotify) pp_peer_unref);
   g_object_set_data_full (G_OBJECT (remote), CONN_KEY, conn, conn_free);
   if (!soup_server_accept_iostream (w->soup, stream, local, remote, &error))

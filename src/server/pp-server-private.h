@@ -55,6 +55,10 @@ struct _PpWorker {
   gboolean      ready;
 };
 
+/* A connection was accepted or ended, from any thread: arms the check that
+ * returns free memory to the system once the daemon is quiet. */
+void      pp_server_note_activity (PpServer *server);
+
 /* A new reference to the current configuration. */
 PpConfig *pp_server_get_config (PpServer *server);
 

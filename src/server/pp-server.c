@@ -221,9 +221,10 @@ on_tls_done (GIOStream *stream, PpPeer *peer, const char *reason, const char *re
  * heap is bounded, but the resident size grew by 8-15 MB per 2,000-phone
  * storm). Once no connection was accepted and no request answered for
  * TRIM_IDLE_S, malloc_trim() gives the free pages back, once per quiet
- * spell: the check is armed by the next accepted connection (a compare-
- * and-swap per connection, never per request) and disarms itself, so an
- * idle daemon does not wake. */
+ * spell: the check is armed by the next connection accepted or ended (a
+ * compare-and-swap per connection, never per request; the load of a storm
+ * is freed when its kept-alive connections time out, well after the last
+ * request) and disarms itself, so an idle daemon does not wake. */
 #define TRIM_IDLE_S 3
 
 static gboolean
@@ -246,8 +247,8 @@ on_trim_check (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
-static void
-arm_trim (PpServer *server)
+void
+pp_server_note_activity (PpServer *server)
 {
   g_atomic_int_inc (&server->connections);
   if (server->main_context == NULL || !g_atomic_int_compare_and_exchange (&server->trim_armed, FALSE, TRUE))
@@ -273,7 +274,7 @@ handle_socket (PpWorker *worker, guint site, GSocket *sock)
       g_object_unref (sock);
       return;
     }
-  arm_trim (worker->server);
+  pp_server_note_activity (worker->server);
   g_socket_set_option (sock, IPPROTO_TCP, TCP_NODELAY, 1, NULL);
   /* A peer that stops reading (or sending) for this long is dropped: the
    * socket's sources then fire and the next I/O fails with TIMED_OUT. */
