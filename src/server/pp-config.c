@@ -21,6 +21,7 @@ pp_config_unref (PpConfig *c)
     return;
   g_free (c->site_dir);
   g_free (c->boot_dir);
+  pp_boot_dir_free (c->boot);
   g_strfreev (c->upload_patterns);
   g_clear_pointer (&c->upload_specs, g_ptr_array_unref);
   g_free (c->realm);
@@ -86,6 +87,7 @@ pp_config_load (const char *site_dir, GError **error)
       return NULL;
     }
   c->boot_dir = g_strdup (real);
+  c->boot = pp_boot_dir_open (c->boot_dir);
   free (real);
 
   c->upload_patterns = pp_site_get_patterns (site, "boot.upload-patterns");

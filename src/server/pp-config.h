@@ -1,5 +1,6 @@
 #pragma once
 
+#include "pp-files.h"
 #include "pp-site.h"
 #include "pp-tls.h"
 
@@ -20,6 +21,7 @@ typedef struct {
   gatomicrefcount ref;
   char          *site_dir;
   char          *boot_dir;        /* canonical, symlinks resolved */
+  PpBootDir     *boot;            /* boot_dir and its descriptor */
   char         **upload_patterns;
   GPtrArray     *upload_specs;    /* GPatternSpec */
   guint64        upload_max;

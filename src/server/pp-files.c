@@ -8,10 +8,112 @@
 #include <fcntl.h>
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
+#include <linux/openat2.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
+
+/* O_NONBLOCK: opening a FIFO would otherwise wait for a writer and stall
+ * the worker; pp_files_serve() then refuses it as not a regular file. No
+ * effect on regular files. */
+#define OPEN_FLAGS (O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY)
+
+/* How often a worker checks that the boot directory's path still names the
+ * folder whose descriptor we hold (see pp_boot_dir_is_current()). */
+
+struct _PpBootDir {
+  char        *path;     /* canonical, symlinks resolved */
+  int          fd;       /* O_PATH descriptor of @path, or -1 */
+  dev_t        dev;
+  ino_t        ino;
+  gint         checked;  /* monotonic seconds of the last check, atomic */
+  gint         stale;    /* the path names another folder now: use paths only */
+};
+
+PpBootDir *
+pp_boot_dir_open (const char *path)
+{
+  PpBootDir *b = g_new0 (PpBootDir, 1);
+  struct stat st;
+
+  b->path = g_strdup (path);
+  b->fd = open (path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+  if (b->fd >= 0 && fstat (b->fd, &st) == 0)
+    {
+      b->dev = st.st_dev;
+      b->ino = st.st_ino;
+      b->checked = (gint) (g_get_monotonic_time () / G_USEC_PER_SEC);
+    }
+  else if (b->fd >= 0)
+    {
+      close (b->fd);
+      b->fd = -1;
+    }
+  return b;
+}
+
+void
+pp_boot_dir_free (PpBootDir *b)
+{
+  if (b == NULL)
+    return;
+  if (b->fd >= 0)
+    close (b->fd);
+  g_free (b->path);
+  g_free (b);
+}
+
+const char *
+pp_boot_dir_get_path (const PpBootDir *b)
+{
+  return b->path;
+}
+
+/* Requests used to follow the boot directory's path: a folder swapped in
+ * under that name (a site import exchanges the whole site folder) was
+ * served at once. The descriptor would keep serving the old folder until a
+ * reload, so once a second the path is looked up again; when it names
+ * another folder, this configuration goes back to paths for good. */
+static gboolean
+pp_boot_dir_is_current (PpBootDir *b)
+{
+  gint now;
+  struct stat st;
+
+  if (b->fd < 0 || g_atomic_int_get (&b->stale))
+    return FALSE;
+  now = (gint) (g_get_monotonic_time () / G_USEC_PER_SEC);
+  if (g_atomic_int_get (&b->checked) == now)
+    return TRUE;
+  g_atomic_int_set (&b->checked, now); /* a racing worker checks once more; harmless */
+  if (stat (b->path, &st) != 0 || st.st_dev != b->dev || st.st_ino != b->ino)
+    {
+      g_atomic_int_set (&b->stale, TRUE);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* Opens @rel (no leading "/", components already checked) beneath the boot
+ * directory. openat2() with RESOLVE_BENEATH refuses every resolution that
+ * would step out of it, even one that comes back in, and every absolute
+ * symlink; those cases, and kernels or sandboxes without openat2(), return
+ * -1 with errno EXDEV so the caller decides by realpath() as before.
+ * Only ENOENT is passed on as such. */
+static int
+open_beneath (int dir_fd, const char *rel)
+{
+  struct open_how how = { .flags = OPEN_FLAGS, .resolve = RESOLVE_BENEATH };
+  long fd = syscall (SYS_openat2, dir_fd, rel, &how, sizeof how);
+
+  if (fd >= 0)
+    return (int) fd;
+  if (errno != ENOENT)
+    errno = EXDEV;
+  return -1;
+}
 
 static gboolean
 is_inside (const char *boot_dir, const char *real)
@@ -21,8 +123,9 @@ is_inside (const char *boot_dir, const char *real)
 }
 
 char *
-pp_files_resolve (const char *boot_dir, const char *raw_path, PpPathMode mode, char **reason)
+pp_files_resolve_in (PpBootDir *boot, const char *raw_path, PpPathMode mode, int *fd_out, char **reason)
 {
+  const char *boot_dir = boot->path;
   g_autofree char *decoded = NULL;
   g_auto(GStrv) parts = NULL;
   g_autoptr(GString) rel = g_string_new (NULL);
@@ -31,6 +134,8 @@ pp_files_resolve (const char *boot_dir, const char *raw_path, PpPathMode mode, c
   char *real;
 
   *reason = NULL;
+  if (fd_out)
+    *fd_out = -1;
   if (raw_path == NULL || raw_path[0] != '/')
     {
       *reason = g_strdup (_("The request path is not an absolute path."));
@@ -75,6 +180,22 @@ pp_files_resolve (const char *boot_dir, const char *raw_path, PpPathMode mode, c
     }
   path = g_strconcat (boot_dir, rel->str, NULL);
 
+  if (mode == PP_PATH_READ && pp_boot_dir_is_current (boot))
+    {
+      /* One system call instead of realpath()'s readlink() per component.
+       * Opened: the file is inside. ENOENT: every folder and link on the
+       * way stayed inside (an escape fails with EXDEV first), so realpath()
+       * would have answered 404 too. */
+      int fd = open_beneath (boot->fd, rel->str + 1);
+      if (fd >= 0 || errno == ENOENT)
+        {
+          if (fd_out)
+            *fd_out = fd;
+          else if (fd >= 0)
+            close (fd);
+          return g_steal_pointer (&path);
+        }
+    }
   if (mode == PP_PATH_READ)
     {
       real = realpath (path, NULL);
@@ -126,6 +247,15 @@ pp_files_resolve (const char *boot_dir, const char *raw_path, PpPathMode mode, c
       }
   }
   return g_steal_pointer (&path);
+}
+
+char *
+pp_files_resolve (const char *boot_dir, const char *raw_path, PpPathMode mode, char **reason)
+{
+  PpBootDir *boot = pp_boot_dir_open (boot_dir);
+  char *path = pp_files_resolve_in (boot, raw_path, mode, NULL, reason);
+  pp_boot_dir_free (boot);
+  return path;
 }
 
 const char *
@@ -214,6 +344,7 @@ typedef struct {
   guint8           *buf;
   gsize             buf_size;
   gboolean          buf_busy;  /* a chunk in libsoup still points into buf */
+  gboolean          fresh_st;  /* st was taken just now: no need to look again */
   gboolean          aborted;
   PpFilesAbortFunc  abort_func;
   gpointer          abort_data;
@@ -252,12 +383,15 @@ transfer_read (Transfer *t, char **reason)
   gboolean own = !t->buf_busy;
   g_autofree guint8 *fresh = own ? NULL : g_malloc (want);
   guint8 *buf = own ? t->buf : fresh;
+  gboolean fresh_st = t->fresh_st;
   struct stat now;
   gsize got = 0;
 
-  /* Checked per chunk: a rewrite of the same length would otherwise send
-   * a mix of old and new content under the old ETag. */
-  if (fstat (t->fd, &now) == 0
+  /* Checked per chunk (except right after pp_files_serve()'s fstat()): a
+   * rewrite of the same length would otherwise send a mix of old and new
+   * content under the old ETag. */
+  t->fresh_st = FALSE;
+  if (!fresh_st && fstat (t->fd, &now) == 0
       && (now.st_size != t->st.st_size || now.st_mtim.tv_sec != t->st.st_mtim.tv_sec
           || now.st_mtim.tv_nsec != t->st.st_mtim.tv_nsec))
     {
@@ -328,8 +462,8 @@ on_wrote_chunk (SoupServerMessage *msg, gpointer user_data)
 }
 
 guint64
-pp_files_serve (SoupServerMessage *msg, const char *path, PpFilesAbortFunc abort_func, gpointer abort_data,
-                char **reason)
+pp_files_serve (SoupServerMessage *msg, const char *path, int fd, PpFilesAbortFunc abort_func,
+                gpointer abort_data, char **reason)
 {
   SoupMessageHeaders *req = soup_server_message_get_request_headers (msg);
   SoupMessageHeaders *resp = soup_server_message_get_response_headers (msg);
@@ -341,13 +475,10 @@ pp_files_serve (SoupServerMessage *msg, const char *path, PpFilesAbortFunc abort
   guint64 start = 0, end = 0, size, length;
   guint range_status;
   struct stat st;
-  int fd;
 
   *reason = NULL;
-  /* O_NONBLOCK: opening a FIFO would otherwise wait for a writer and stall
-   * this worker; the S_ISREG check below then refuses it. No effect on
-   * regular files. */
-  fd = open (path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+  if (fd < 0)
+    fd = open (path, OPEN_FLAGS);
   if (fd < 0)
     {
       soup_server_message_set_status (msg, errno == EACCES ? SOUP_STATUS_FORBIDDEN : SOUP_STATUS_NOT_FOUND, NULL);
@@ -425,6 +556,7 @@ pp_files_serve (SoupServerMessage *msg, const char *path, PpFilesAbortFunc abort
       t->fd = fd;
       t->path = g_strdup (path);
       t->st = st;
+      t->fresh_st = TRUE;
       t->offset = start;
       t->end = end + 1;
       t->buf_size = (gsize) MIN ((guint64) CHUNK_SIZE, length);

@@ -9,6 +9,7 @@
 
 #include <glib/gi18n-lib.h>
 #include <string.h>
+#include <unistd.h>
 
 #define PEER_KEY "pp-peer"
 #define CONN_KEY "pp-conn"
@@ -31,6 +32,7 @@ typedef struct {
   PpConfig *config;
   PpPeer   *peer;
   char     *file;       /* resolved path in the boot directory */
+  int       fd;         /* file opened by the resolution, or -1 */
   char     *user;       /* digest user */
   char     *reason;
   char     *remedy;
@@ -64,6 +66,8 @@ request_state_free (gpointer data)
   g_clear_pointer (&st->config, pp_config_unref);
   g_clear_pointer (&st->peer, pp_peer_unref);
   g_free (st->file);
+  if (st->fd >= 0)
+    close (st->fd);
   g_free (st->user);
   g_free (st->reason);
   g_free (st->remedy);
@@ -230,6 +234,8 @@ on_request_started (SoupServer *soup, SoupServerMessage *msg, gpointer user_data
   GSocketAddress *remote = soup_server_message_get_remote_address (msg);
   PpPeer *peer = remote ? g_object_get_data (G_OBJECT (remote), PEER_KEY) : NULL;
 
+  st->fd = -1;
+
   /* The snapshot this request runs under, whatever reloads happen meanwhile. */
   st->config = pp_server_get_config (w->server);
   st->peer = peer ? pp_peer_ref (peer) : pp_peer_new ("http", remote);
@@ -272,8 +278,8 @@ early_handler (SoupServer *soup, SoupServerMessage *msg, const char *path, GHash
   if (site->digest && !check_digest (w->server, msg, st))
     return;
 
-  st->file = pp_files_resolve (st->config->boot_dir, g_uri_get_path (soup_server_message_get_uri (msg)),
-                               is_put ? PP_PATH_WRITE : PP_PATH_READ, &reason);
+  st->file = pp_files_resolve_in (st->config->boot, g_uri_get_path (soup_server_message_get_uri (msg)),
+                                  is_put ? PP_PATH_WRITE : PP_PATH_READ, &st->fd, &reason);
   if (st->file == NULL)
     {
       refuse (msg, st, SOUP_STATUS_FORBIDDEN, g_steal_pointer (&reason),
@@ -359,7 +365,10 @@ handler (SoupServer *soup, SoupServerMessage *msg, const char *path, GHashTable 
     return;
   if (soup_server_message_get_method (msg) != SOUP_METHOD_PUT)
     {
-      st->bytes = pp_files_serve (msg, st->file, on_transfer_abort, NULL, &reason);
+      int fd = st->fd;
+
+      st->fd = -1; /* taken over */
+      st->bytes = pp_files_serve (msg, st->file, fd, on_transfer_abort, NULL, &reason);
       if (soup_server_message_get_method (msg) == SOUP_METHOD_HEAD)
         st->bytes = 0; /* the length was announced, nothing was sent */
       if (reason)
@@ -550,6 +559,8 @@ pp_request_accept (PpWorker *w, GIOStream *stream, PpPeer *peer, GSocketAddress 
 
   g_object_set_data_full (G_OBJECT (remote), PEER_KEY, pp_peer_ref (peer), (GDestroyNotify) pp_peer_unref);
   g_object_set_data_full (G_OBJECT (remote), CONN_KEY, conn, pp_keepalive_free);
+  /* A connection let go of arms the idle malloc_trim() (pp-server.c). */
+  g_object_set_data_full (G_OBJECT (remote), "pp-activity", w->server, (GDestroyNotify) pp_server_note_activity);
   if (!soup_server_accept_iostream (w->soup, stream, local, remote, &error))
     g_debug ("accept failed: %s", error->message);
   else

@@ -31,6 +31,11 @@ struct _PpServer {
   GPtrArray   *workers;
   PpListenSet  sites[PP_N_SITES];
   gint         requests;     /* atomic */
+  gint         connections;  /* atomic: accepted so far */
+  GMainContext *main_context; /* the thread that called pp_server_start() */
+  gint         trim_armed;   /* atomic: trim_source is (being) attached */
+  GSource     *trim_source;  /* under lock */
+  gint         trim_seen;    /* requests + connections at its last check */
   GDateTime   *started;
   char        *reload_error; /* the last failed reload, until one succeeds */
   guint        io_timeout_s;
@@ -49,6 +54,10 @@ struct _PpWorker {
   GCond         ready_cond;
   gboolean      ready;
 };
+
+/* A connection was accepted or ended, from any thread: arms the check that
+ * returns free memory to the system once the daemon is quiet. */
+void      pp_server_note_activity (PpServer *server);
 
 /* A new reference to the current configuration. */
 PpConfig *pp_server_get_config (PpServer *server);

@@ -107,6 +107,109 @@ test_resolve_writes (Boot *b, gconstpointer data)
   g_assert_nonnull (path);
 }
 
+/* Through a configuration's descriptor (pp_files_resolve_in): the file
+ * comes back opened; relative links are followed while they stay inside,
+ * also when they step up and back in (RESOLVE_BENEATH refuses that, the
+ * realpath() check behind it does not), and refused when they leave. */
+static void
+test_resolve_in (Boot *b, gconstpointer data)
+{
+  g_autofree char *tmp = g_path_get_dirname (b->boot);
+  g_autofree char *rel_in = g_build_filename (b->boot, "rel-in", NULL);
+  g_autofree char *rel_back = g_build_filename (b->boot, "rel-back", NULL);
+  g_autofree char *rel_out = g_build_filename (b->boot, "rel-out", NULL);
+  g_autofree char *abs_file = g_build_filename (b->boot, "abs-file.cfg", NULL);
+  g_autofree char *sip = g_build_filename (b->boot, "sip.cfg", NULL);
+  g_autofree char *secret_file = g_build_filename (tmp, "secret", "s.cfg", NULL);
+  g_autofree char *base = g_path_get_basename (b->boot);
+  g_autofree char *back = g_strdup_printf ("../%s/sub", base);
+  PpBootDir *boot;
+  struct { const char *raw; gboolean ok; gboolean opened; } cases[] = {
+    { "/sip.cfg", TRUE, TRUE },
+    { "/sub/x.cfg", TRUE, FALSE },        /* missing: 404 later */
+    { "/in/x.cfg", TRUE, FALSE },         /* absolute link inside */
+    { "/rel-in/x.cfg", TRUE, FALSE },
+    { "/rel-back/x.cfg", TRUE, FALSE },
+    { "/abs-file.cfg", TRUE, FALSE },     /* absolute link inside: by path */
+    { "/out/s.cfg", FALSE, FALSE },
+    { "/out/missing.cfg", FALSE, FALSE },
+    { "/rel-out/s.cfg", FALSE, FALSE },
+    { "/rel-out/missing.cfg", FALSE, FALSE },
+    { "/../x", FALSE, FALSE },
+  };
+
+  g_assert_true (g_file_set_contents (secret_file, "secret", -1, NULL));
+  g_assert_cmpint (symlink ("sub", rel_in), ==, 0);
+  g_assert_cmpint (symlink (back, rel_back), ==, 0);
+  g_assert_cmpint (symlink ("../secret", rel_out), ==, 0);
+  g_assert_cmpint (symlink (sip, abs_file), ==, 0);
+  boot = pp_boot_dir_open (b->boot);
+  g_assert_cmpstr (pp_boot_dir_get_path (boot), ==, b->boot);
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *reason = NULL;
+      int fd = -2;
+      g_autofree char *path = pp_files_resolve_in (boot, cases[i].raw, PP_PATH_READ, &fd, &reason);
+      g_autofree char *plain_reason = NULL;
+      g_autofree char *plain = pp_files_resolve (b->boot, cases[i].raw, PP_PATH_READ, &plain_reason);
+
+      if ((path != NULL) != cases[i].ok)
+        g_error ("“%s”: %s", cases[i].raw, path ? path : reason);
+      g_assert_cmpstr (path, ==, plain);
+      g_assert_true ((reason == NULL) == (plain_reason == NULL));
+      if (cases[i].ok)
+        {
+          g_autofree char *want = g_strconcat (b->boot, cases[i].raw, NULL);
+          g_assert_cmpstr (path, ==, want);
+          g_assert_null (reason);
+        }
+      if (cases[i].opened)
+        {
+          char c;
+          g_assert_cmpint (fd, >=, 0);
+          g_assert_cmpint (read (fd, &c, 1), ==, 1);
+          g_assert_cmpint (c, ==, 'x');
+          close (fd);
+        }
+      else
+        g_assert_cmpint (fd, ==, -1);
+    }
+  pp_boot_dir_free (boot);
+}
+
+/* A folder swapped in under the boot directory's name is served (within a
+ * second), as when every request went by path. */
+static void
+test_resolve_swapped (Boot *b, gconstpointer data)
+{
+  g_autofree char *tmp = g_path_get_dirname (b->boot);
+  g_autofree char *old = g_build_filename (tmp, "boot.old", NULL);
+  g_autofree char *fresh = g_build_filename (b->boot, "fresh.cfg", NULL);
+  g_autofree char *reason = NULL;
+  g_autofree char *path = NULL;
+  PpBootDir *boot = pp_boot_dir_open (b->boot);
+  int fd = -1;
+
+  g_assert_cmpint (g_rename (b->boot, old), ==, 0);
+  g_assert_cmpint (g_mkdir (b->boot, 0755), ==, 0);
+  g_assert_true (g_file_set_contents (fresh, "y", 1, NULL));
+  for (guint i = 0; i < 30; i++)
+    {
+      g_clear_pointer (&path, g_free);
+      g_clear_pointer (&reason, g_free);
+      if (fd >= 0)
+        close (fd);
+      fd = -1;
+      path = pp_files_resolve_in (boot, "/fresh.cfg", PP_PATH_READ, &fd, &reason);
+      g_assert_nonnull (path);
+      if (fd < 0)
+        break; /* by path now */
+      g_usleep (100 * 1000);
+    }
+  g_assert_cmpint (fd, ==, -1);
+  pp_boot_dir_free (boot);
+}
+
 static char *
 md5 (const char *s)
 {
@@ -214,6 +317,8 @@ main (int argc, char **argv)
   g_test_add ("/server/resolve/refuses", Boot, NULL, boot_setup, test_resolve_refuses, boot_teardown);
   g_test_add ("/server/resolve/accepts", Boot, NULL, boot_setup, test_resolve_accepts, boot_teardown);
   g_test_add ("/server/resolve/writes", Boot, NULL, boot_setup, test_resolve_writes, boot_teardown);
+  g_test_add ("/server/resolve/in", Boot, NULL, boot_setup, test_resolve_in, boot_teardown);
+  g_test_add ("/server/resolve/swapped", Boot, NULL, boot_setup, test_resolve_swapped, boot_teardown);
   g_test_add_func ("/server/digest/check", test_digest);
   g_test_add_func ("/server/digest/stale", test_stale);
   return g_test_run ();
