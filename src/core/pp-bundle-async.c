@@ -129,7 +129,7 @@ pp_bundle_extract_to_runtime (const char *file, const char *passphrase, char **s
   r = pp_bundle_import (file, site, &opts, NULL, NULL, NULL, error);
   if (r == NULL)
     {
-      pp_bundle_rm_rf (tmpl);
+      pp_file_remove_tree (tmpl);
       return FALSE;
     }
   *site_dir = g_steal_pointer (&site);
@@ -148,5 +148,5 @@ pp_bundle_runtime_remove (const char *site_dir)
   name = g_path_get_basename (parent);
   /* Only ever what pp_bundle_extract_to_runtime() made. */
   if (g_str_has_prefix (name, "bundle-"))
-    pp_bundle_rm_rf (parent);
+    pp_file_remove_tree (parent);
 }

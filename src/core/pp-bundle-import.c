@@ -479,7 +479,7 @@ pp_bundle_import (const char *file, const char *target_dir, const PpBundleImport
     progress (0.95, target, progress_data);
   ok = ok && (im.options->dry_run || commit (im.staging, target, exists, &result->backup_dir, error));
   if (!ok || im.options->dry_run)
-    pp_bundle_rm_rf (im.staging);
+    pp_file_remove_tree (im.staging);
   if (ok)
     {
       result->site_dir = im.options->dry_run ? NULL : g_strdup (target);

@@ -10,7 +10,6 @@ G_BEGIN_DECLS
 #define PP_BUNDLE_BLOCK       (64 * 1024)
 
 /* Remove @path and everything below it, never following links. */
-void     pp_bundle_rm_rf (const char *path);
 
 /* Forwards progress from a worker thread to the caller's main context. */
 typedef struct {

@@ -3,25 +3,9 @@
 #include "pp-error.h"
 #include "pp-fileutil.h"
 
-#include <ftw.h>
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
 #include <string.h>
-
-static int
-rm_one (const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-  (void) st; (void) flag; (void) ftw;
-  remove (path);
-  return 0;
-}
-
-void
-pp_bundle_rm_rf (const char *path)
-{
-  if (path != NULL)
-    (void) nftw (path, rm_one, 16, FTW_DEPTH | FTW_PHYS);
-}
 
 gboolean
 pp_bundle_data_has_private_key (const char *data, gsize len)

@@ -219,7 +219,7 @@ finish_site (Verify *v, const char *target, PpBundleImportResult *result, GError
   g_autofree char *readme = g_build_filename (v->staging, "README.md", NULL);
   g_autofree char *engines_dir = g_build_filename (v->staging, "engines", NULL);
   g_unlink (readme);
-  pp_bundle_rm_rf (engines_dir);
+  pp_file_remove_tree (engines_dir);
 
   for (guint i = 0; i < G_N_ELEMENTS (skeleton); i++)
     {

@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <ftw.h>
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
 #include <string.h>
@@ -147,4 +148,20 @@ pp_path_component_is_safe (const char *name)
     if (*c == '/' || *c == '\\' || (unsigned char) *c < 0x20)
       return FALSE;
   return TRUE;
+}
+
+static int
+remove_one (const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+  (void) st; (void) flag; (void) ftw;
+  remove (path);
+  return 0;
+}
+
+void
+pp_file_remove_tree (const char *path)
+{
+  /* Depth first, links removed, never followed. */
+  if (path != NULL)
+    (void) nftw (path, remove_one, 16, FTW_DEPTH | FTW_PHYS);
 }

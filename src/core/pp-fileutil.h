@@ -31,4 +31,8 @@ gboolean pp_file_read (const char  *path,
  * no "." or "..", not empty). */
 gboolean pp_path_component_is_safe (const char *name);
 
+/* Remove @path and everything below it, best effort; symbolic links are
+ * removed, not followed. For our own temporary folders only. */
+void     pp_file_remove_tree (const char *path);
+
 G_END_DECLS

@@ -465,8 +465,10 @@ user_agent_match (const char *user_agent, char **model, char **firmware)
   static GRegex *re;
   g_autoptr(GMatchInfo) mi = NULL;
 
+  /* ASCII classes: GLib's PCRE2 matches any Unicode digit with \d (the
+   * fuzzer found "5.9.\u07C1" taken for a firmware version). */
   if (g_once_init_enter (&re))
-    g_once_init_leave (&re, g_regex_new ("^FileTransport Polycom\\w+-(\\w*?)-UA/([\\d.]+)",
+    g_once_init_leave (&re, g_regex_new ("^FileTransport Polycom[A-Za-z0-9_]+-([A-Za-z0-9_]*?)-UA/([0-9.]+)",
                                          G_REGEX_OPTIMIZE, 0, NULL));
   /* GRegex expects UTF-8 (anything else is undefined for PCRE), and the
    * fields go into events.jsonl. */

@@ -20,9 +20,6 @@
  * effect on regular files. */
 #define OPEN_FLAGS (O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY)
 
-/* How often a worker checks that the boot directory's path still names the
- * folder whose descriptor we hold (see pp_boot_dir_is_current()). */
-
 struct _PpBootDir {
   char        *path;     /* canonical, symlinks resolved */
   int          fd;       /* O_PATH descriptor of @path, or -1 */

@@ -34,8 +34,10 @@ pp_parse_polycom_user_agent (const char *ua, char **model, char **firmware)
   static GRegex *re;
   g_autoptr(GMatchInfo) match = NULL;
 
+  /* ASCII classes: GLib's PCRE2 matches any Unicode digit with \d (the
+   * fuzzer found "5.9.\u07C1" taken for a firmware version). */
   if (g_once_init_enter (&re))
-    g_once_init_leave (&re, g_regex_new ("^FileTransport Polycom\\w+-(\\w*?)-UA/([\\d.]+)", G_REGEX_OPTIMIZE, 0, NULL));
+    g_once_init_leave (&re, g_regex_new ("^FileTransport Polycom[A-Za-z0-9_]+-([A-Za-z0-9_]*?)-UA/([0-9.]+)", G_REGEX_OPTIMIZE, 0, NULL));
   if (ua == NULL || !g_regex_match (re, ua, 0, &match))
     return FALSE;
   if (model)

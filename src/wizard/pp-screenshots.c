@@ -434,23 +434,6 @@ select_monitor_row (PpPage *page, int row)
 /* ---- the demo site ------------------------------------------------------------ */
 
 static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
-        remove_tree (child);
-      else
-        g_unlink (child);
-    }
-  g_rmdir (path);
-}
-
-static void
 stop_daemon (void)
 {
   g_autoptr(PpControlClient) client = pp_control_client_new (DEMO_DIR);
@@ -480,7 +463,7 @@ make_demo_site (GError **error)
                        "%s exists and is not a phoneprov demo site; move it away first.", DEMO_DIR);
           return FALSE;
         }
-      remove_tree (DEMO_DIR);
+      pp_file_remove_tree (DEMO_DIR);
     }
   site = pp_site_create (DEMO_DIR, error);
   if (site == NULL || !pp_file_write_atomic (marker, "demo\n", 5, 0644, error))

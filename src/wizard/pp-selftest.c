@@ -30,23 +30,6 @@ selftest_free (SelfTest *t)
   g_free (t);
 }
 
-static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
-        remove_tree (child);
-      else
-        g_unlink (child);
-    }
-  g_rmdir (path);
-}
-
 /* A CA in a temporary site, one client certificate from it, then the CA's
  * key is deleted with the folder. Returns the client certificate + key as
  * a GTlsCertificate, and the CA certificate PEM in @ca_pem. */
@@ -73,7 +56,7 @@ throwaway_client (const char *ca_cn, char **ca_pem, GCancellable *cancellable, G
       both = g_strconcat (cert, "\n", key, NULL);
       out = g_tls_certificate_new_from_pem (both, -1, error);
     }
-  remove_tree (tmp);
+  pp_file_remove_tree (tmp);
   if (out && ca_pem)
     *ca_pem = g_steal_pointer (&ca);
   return out;

@@ -7,6 +7,7 @@
  * restart of the wizard). Screenshots of every page go to
  * $PHONEPROV_SCREENSHOTS or <build>/screenshots. */
 #include "config.h"
+#include "pp-fileutil.h"
 #include "pp-control-client.h"
 #include "pp-pages.h"
 #include "pp-ui-driver.h"
@@ -532,23 +533,6 @@ test_outside_ca (void)
   walk (TRUE);
 }
 
-static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
-        remove_tree (child);
-      else
-        g_unlink (child);
-    }
-  g_rmdir (path);
-}
-
 int
 main (int argc, char **argv)
 {
@@ -568,7 +552,7 @@ main (int argc, char **argv)
           if (g_file_test (site, G_FILE_TEST_IS_DIR))
             stop_daemon (site);
         }
-      remove_tree (tmp_root);
+      pp_file_remove_tree (tmp_root);
     }
   return ret;
 }
