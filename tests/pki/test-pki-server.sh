@@ -67,8 +67,15 @@ out=$(echo | openssl s_client -connect "127.0.0.1:$port" -CAfile "$ca" -verify_r
 echo "$out" | grep -q "Verify return code: 0" && echo "$out" | grep -q "Server public key is 2048 bit"
 ok $? "RSA-only client gets the RSA server certificate and its chain verifies"
 
-out=$(echo | openssl s_client -connect "127.0.0.1:$port" -CAfile "$ca" -verify_return_error \
-  -cert "$work/phone.crt" -key "$work/phone.key" -sigalgs "ECDSA+SHA256" -tls1_2 2>&1)
+# This client cannot sign with its RSA key under the sigalgs it offers, so
+# the handshake may end right after the server's certificate; whether
+# s_client still prints its summary is a race (about 1 run in 50 did not).
+# Up to three tries: what is checked is which certificate the server chose.
+for try in 1 2 3; do
+  out=$(echo | openssl s_client -connect "127.0.0.1:$port" -CAfile "$ca" -verify_return_error \
+    -cert "$work/phone.crt" -key "$work/phone.key" -sigalgs "ECDSA+SHA256" -tls1_2 2>&1)
+  echo "$out" | grep -q "Verify return code: 0" && echo "$out" | grep -q "Server public key is 256 bit" && break
+done
 echo "$out" | grep -q "Verify return code: 0" && echo "$out" | grep -q "Server public key is 256 bit"
 ok $? "ECDSA-capable client gets the ECDSA server certificate"
 
