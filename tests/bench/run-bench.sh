@@ -19,6 +19,8 @@
 #     --own-configs      nginx/Apache from engines.sh instead of phoneprovctl export
 #     --nice N           run servers and load generator at this nice level (e.g. -5
 #                        on a shared machine, so other work disturbs less)
+#     --set "KEY=VALUE …"  extra site.conf settings for phoneprovd's site (e.g.
+#                        server.workers=1), to compare its own settings
 #
 # Only loopback is used. Every server started here is stopped on exit.
 set -euo pipefail
@@ -40,6 +42,7 @@ tls_max=1.2
 out=""
 own_configs=0
 nice_level=0
+extra_set=""
 port_base=${BENCH_PORT:-28440}
 fw_phones=50
 ka_phones=100
@@ -61,9 +64,10 @@ while [ $# -gt 0 ]; do
     --out) out=$2; shift ;;
     --own-configs) own_configs=1 ;;
     --nice) nice_level=$2; shift ;;
+    --set) extra_set=$2; shift ;;
     --smoke) rounds=1; modes=ecdsa; scenarios=boot; servers=phoneprovd; phones=20
              concurrency=10; fw_phones=2; ka_phones=2 ;;
-    -h|--help) sed -n '2,25p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,27p' "$0"; exit 0 ;;
     *) echo "run-bench.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
   shift
@@ -201,6 +205,8 @@ make_site () {
   "$ctl" --site "$site" init > /dev/null
   "$ctl" --site "$site" set http.enabled=false https.address=127.0.0.1 "https.port=$port" \
      https.client-certs=required https.profile=modern > /dev/null
+  # shellcheck disable=SC2086  # a list of KEY=VALUE words
+  [ -z "$extra_set" ] || "$ctl" --site "$site" set $extra_set > /dev/null
   rm -rf "$site/boot"; cp -a "$boot_template" "$site/boot"
   install -m 0600 "$pki/site/server-$keytype.key" "$site/pki/server/server.key"
   install -m 0644 "$pki/site/server-$keytype.crt" "$site/pki/server/server.crt"
