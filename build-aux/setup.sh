@@ -23,7 +23,7 @@ esac
 
 # Build and test dependencies (Debian 12 package names).
 packages="build-essential meson ninja-build pkg-config gettext
-libglib2.0-dev libglib2.0-dev-bin libgtk-3-dev libgnutls28-dev gnutls-bin
+libglib2.0-dev libglib2.0-dev-bin libgtk-3-dev libgnutls28-dev nettle-dev libgmp-dev gnutls-bin
 libsoup-3.0-dev glib-networking libjson-glib-dev libarchive-dev
 libcurl4-openssl-dev openssl curl xvfb xauth desktop-file-utils
 appstream-util apache2 nginx clang libclang-rt-14-dev imagemagick

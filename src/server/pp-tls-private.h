@@ -1,11 +1,12 @@
 #pragma once
 
 /* Shared by pp-tls.c (credentials, trust, policy) and pp-tls-accept.c
- * (handshake); nothing outside the TLS module includes this. */
+ * (handshake); nothing outside the TLS module and its tests includes this. */
 #include "pp-tls.h"
 
 #include <gnutls/gnutls.h>
 #include <gnutls/x509.h>
+#include <gnutls/abstract.h>
 
 G_BEGIN_DECLS
 
@@ -68,6 +69,20 @@ struct _PpTlsContext {
   PpClientCerts                    client_certs;
   gboolean                         accept_expired_polycom;
 };
+
+/* pp-tls-rsa.c: installs an RSA key pair whose signatures reuse their
+ * blinding factor (squared between signatures, fresh every 32) instead of
+ * GnuTLS's fresh factor and constant-time inversion per signature: about
+ * half the cost of a 2048-bit handshake signature. Signing only, so the
+ * caller uses it only where no RSA key exchange is allowed. FALSE when the
+ * key is not RSA, is inconsistent, does not match the certificate, or
+ * PHONEPROV_RSA_SIGNER=gnutls asks for GnuTLS's own (then nothing was
+ * installed and the caller goes on as before). */
+gboolean pp_tls_rsa_set_key (gnutls_certificate_credentials_t creds, const gnutls_datum_t *key_pem,
+                             const gnutls_datum_t *certs_pem);
+/* The signing key alone (tests compare it with GnuTLS's own); NULL when
+ * the PEM is not a consistent RSA key of 1024–16384 bits. */
+gnutls_privkey_t pp_tls_rsa_privkey_new (const gnutls_datum_t *key_pem);
 
 typedef struct {
   char *reason;

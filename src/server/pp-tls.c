@@ -180,7 +180,16 @@ add_key_pair (PpTlsContext *ctx, const char *key_path, const char *cert_path,
     }
   all.data = pem->data;
   all.size = pem->len;
-  ret = gnutls_certificate_set_x509_key_mem2 (ctx->creds, &all, &key, GNUTLS_X509_FMT_PEM, NULL, 0);
+  /* Without RSA key exchange the RSA key only signs, and signs faster
+   * through pp-tls-rsa.c; with it GnuTLS keeps the key (its decryption is
+   * the constant-time one). */
+  if (g_strcmp0 (ctx->profile, "modern") == 0 && pp_tls_rsa_set_key (ctx->creds, &key, &all))
+    {
+      g_debug ("%s: RSA signatures by pp-tls-rsa.c (blinding factor reused)", key_path);
+      ret = 0;
+    }
+  else
+    ret = gnutls_certificate_set_x509_key_mem2 (ctx->creds, &all, &key, GNUTLS_X509_FMT_PEM, NULL, 0);
   if (key.data)
     gnutls_memset (key.data, 0, key.size);
   g_free (key.data);
