@@ -57,6 +57,7 @@ struct _PpTlsStream {
   gint64           last_progress; /* monotonic; for the socket's idle timeout */
   /* Between requests: who learns of a hang-up (pp_tls_stream_set_hangup). */
   GSourceFunc      hangup_func;
+  GSourceFunc      closed_func;
   gpointer         hangup_data;
   gboolean         hangup_scheduled;
 };
@@ -158,7 +159,7 @@ schedule_hangup (PpTlsStream *s)
 }
 
 void
-pp_tls_stream_set_hangup (GIOStream *stream, GSourceFunc func, gpointer data)
+pp_tls_stream_set_hangup (GIOStream *stream, GSourceFunc func, GSourceFunc closed_func, gpointer data)
 {
   PpTlsStream *s;
 
@@ -166,6 +167,7 @@ pp_tls_stream_set_hangup (GIOStream *stream, GSourceFunc func, gpointer data)
     return;
   s = PP_TLS_STREAM (stream);
   s->hangup_func = func;
+  s->closed_func = closed_func;
   s->hangup_data = data;
 }
 
@@ -400,6 +402,8 @@ static gboolean
 pp_tls_stream_close (GIOStream *stream, GCancellable *cancellable, GError **error)
 {
   PpTlsStream *s = PP_TLS_STREAM (stream);
+  GSourceFunc closed_func = s->closed_func;
+  gboolean ok;
 
   if (s->closed)
     return TRUE;
@@ -412,7 +416,14 @@ pp_tls_stream_close (GIOStream *stream, GCancellable *cancellable, GError **erro
    * session is several kilobytes. */
   gnutls_deinit (s->session);
   s->session = NULL;
-  return g_socket_close (s->socket, error);
+  ok = g_socket_close (s->socket, error);
+  s->hangup_func = NULL;
+  s->closed_func = NULL;
+  /* Whoever closed it (libsoup's disconnect closes it too), the idle
+   * connection's owner lets go of what it held for it. */
+  if (closed_func)
+    closed_func (s->hangup_data);
+  return ok;
 }
 
 /* The default runs close in a thread; the session belongs to this one. */

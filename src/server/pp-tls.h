@@ -91,8 +91,11 @@ GIOStream *pp_tls_stream_new (GSocket *socket, gpointer session);
 gboolean   pp_tls_stream_is_tls (GIOStream *stream);
 /* While set, a hang-up (close_notify or end of stream) seen by a
  * non-blocking read is reported as "would block" to the reader and @func
- * runs from the main loop at high priority, once; NULL clears it. For the
- * idle time between requests, see pp-hangup.h. */
-void       pp_tls_stream_set_hangup (GIOStream *stream, GSourceFunc func, gpointer data);
+ * runs from the main loop at high priority, once; NULL clears it. When the
+ * stream is closed meanwhile (by anyone, libsoup's disconnect included),
+ * @closed_func runs at once, inside the close, and both are cleared. For
+ * the idle time between requests, see pp-hangup.h. */
+void       pp_tls_stream_set_hangup (GIOStream *stream, GSourceFunc func, GSourceFunc closed_func,
+                                     gpointer data);
 
 G_END_DECLS
