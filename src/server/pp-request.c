@@ -434,7 +434,7 @@ log_field (GString *line, const char *value)
     if ((guchar) *p < 0x20 || (guchar) *p >= 0x7f || *p == '"' || *p == '\\')
       break;
   if (*p == '\0')
-    g_string_append (line, value);
+    g_string_append_len (line, value, p - value);
   else
     {
       g_autofree char *escaped = g_strescape (value, NULL);
@@ -494,7 +494,9 @@ log_request (PpServer *server, SoupServerMessage *msg, gboolean aborted)
   pp_events_access_log_len (server->events, line->str, line->len);
   g_string_free (line, TRUE);
 
-  ev = g_string_sized_new (512);
+  /* A request event is 500–700 bytes: room for it at once, the ring
+   * gets a copy of the right size (pp_events_emit_string). */
+  ev = g_string_sized_new (1024);
   g_string_append_c (ev, '{');
   pp_json_add_string (ev, "type", st->uploaded ? "upload" : "request");
   pp_json_add_string (ev, "site", st->peer->site);
