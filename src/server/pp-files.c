@@ -595,7 +595,9 @@ pp_files_serve (SoupServerMessage *msg, const char *path, int fd, PpFilesAbortFu
   if (last_modified[0])
     soup_message_headers_replace (resp, "Last-Modified", last_modified);
   soup_message_headers_replace (resp, "Accept-Ranges", "bytes");
-  soup_message_headers_set_content_type (resp, pp_files_content_type (path), NULL);
+  /* What soup_message_headers_set_content_type() does without parameters,
+   * minus its GString. */
+  soup_message_headers_replace (resp, "Content-Type", pp_files_content_type (path));
 
   inm = soup_message_headers_get_one (req, "If-None-Match");
   ims = soup_message_headers_get_one (req, "If-Modified-Since");
