@@ -377,6 +377,14 @@ handler (SoupServer *soup, SoupServerMessage *msg, const char *path, GHashTable 
       st->bytes = pp_files_serve (msg, st->file, fd, on_transfer_abort, NULL, &reason);
       if (soup_server_message_get_method (msg) == SOUP_METHOD_HEAD)
         st->bytes = 0; /* the length was announced, nothing was sent */
+      else if (st->bytes > 0 && reason == NULL && st->conn)
+        {
+          /* libsoup writes the headers now and the body right after: one
+           * TLS record for both (see pp_tls_stream_cork_next). */
+          g_autoptr(GIOStream) stream = pp_keepalive_get_stream (st->conn);
+          if (stream)
+            pp_tls_stream_cork_next (stream);
+        }
       if (reason)
         refuse (msg, st, soup_server_message_get_status (msg), g_steal_pointer (&reason),
                 soup_server_message_get_status (msg) == SOUP_STATUS_NOT_FOUND

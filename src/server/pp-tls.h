@@ -97,5 +97,11 @@ gboolean   pp_tls_stream_is_tls (GIOStream *stream);
  * the idle time between requests, see pp-hangup.h. */
 void       pp_tls_stream_set_hangup (GIOStream *stream, GSourceFunc func, GSourceFunc closed_func,
                                      gpointer data);
+/* The next write (a response's headers) is held and goes out in one TLS
+ * record with the first bytes of the write after it (the body): one
+ * gnutls_record_send() and one sendmsg() less per response. Only for a
+ * response known to have a body; never for "100 Continue", which the
+ * client waits for. Sending stays non-blocking. No-op on plain streams. */
+void       pp_tls_stream_cork_next (GIOStream *stream);
 
 G_END_DECLS
