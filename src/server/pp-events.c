@@ -297,14 +297,29 @@ append_escaped (GString *out, const char *s)
   g_string_append_c (out, '"');
 }
 
+/* g_string_append() costs ≈ 100 instructions a call (strlen and
+ * g_string_insert_len()'s checks); an event makes about 35 of them. */
+static inline void
+append_len (GString *out, const char *text, gsize len)
+{
+  if (out->len + len < out->allocated_len)
+    {
+      memcpy (out->str + out->len, text, len);
+      out->len += len;
+      out->str[out->len] = '\0';
+    }
+  else
+    g_string_append_len (out, text, (gssize) len);
+}
+
 static void
 add_key (GString *obj, const char *key)
 {
   if (obj->len > 1)
     g_string_append_c (obj, ',');
   g_string_append_c (obj, '"');
-  g_string_append (obj, key);
-  g_string_append (obj, "\":");
+  append_len (obj, key, strlen (key));
+  append_len (obj, "\":", 2);
 }
 
 /* Client-supplied text (paths, User-Agent) may be any bytes; JSON strings
@@ -312,8 +327,24 @@ add_key (GString *obj, const char *key)
 static void
 append_string (GString *obj, const char *value)
 {
+  const char *p;
+
   if (value == NULL)
-    g_string_append (obj, "null");
+    {
+      g_string_append (obj, "null");
+      return;
+    }
+  /* Nearly every value is printable ASCII without quotes or backslashes:
+   * one scan and one copy, instead of a UTF-8 validation and a second scan
+   * for escapes (≈ 7,000 instructions a request event). */
+  for (p = value; (guchar) *p >= 0x20 && (guchar) *p < 0x7f && *p != '"' && *p != '\\'; p++)
+    ;
+  if (*p == '\0')
+    {
+      g_string_append_c (obj, '"');
+      append_len (obj, value, (gsize) (p - value));
+      g_string_append_c (obj, '"');
+    }
   else if (g_utf8_validate (value, -1, NULL))
     append_escaped (obj, value);
   else
@@ -383,8 +414,18 @@ pp_events_emit_string (PpEvents *ev, GString *obj)
   guint64 seq;
   gsize len;
 
-  /* As g_date_time_format_iso8601(): a fraction only when there is one. */
-  if (usec != 0)
+  /* As g_date_time_format_iso8601(): a fraction only when there is one
+   * ("%.19s.%06dZ", without printf's ≈ 1,200 instructions). */
+  if (usec != 0 && strlen (second) == 20)
+    {
+      memcpy (time, second, 19);
+      time[19] = '.';
+      for (int i = 25; i >= 20; i--, usec /= 10)
+        time[i] = (char) ('0' + usec % 10);
+      time[26] = 'Z';
+      time[27] = '\0';
+    }
+  else if (usec != 0)
     g_snprintf (time, sizeof time, "%.19s.%06dZ", second, usec);
   else
     g_strlcpy (time, second, sizeof time);

@@ -49,6 +49,14 @@ typedef gboolean (*PpFilesAbortFunc) (SoupServerMessage *msg, const char *reason
 guint64 pp_files_serve (SoupServerMessage *msg, const char *path, int fd, PpFilesAbortFunc abort_func,
                         gpointer abort_data, char **reason);
 
+/* An HTTP date (RFC 9110 IMF-fixdate, "Sun, 06 Nov 1994 08:49:37 GMT") of
+ * @unix_time, in English whatever the locale, exactly as
+ * soup_date_time_to_string (…, SOUP_DATE_HTTP) writes it but without its
+ * allocations and format parsing. FALSE (and nothing written) outside
+ * GDateTime's years 1–9999. */
+#define PP_HTTP_DATE_SIZE 32
+gboolean pp_files_http_date (gint64 unix_time, char out[PP_HTTP_DATE_SIZE]);
+
 /* The MIME type for a file name; application/octet-stream when unknown. */
 const char *pp_files_content_type (const char *name);
 

@@ -52,11 +52,18 @@ struct _PpTlsStream {
   /* GnuTLS keeps a record that could not be sent yet; it must be completed
    * before anything else is written (gnutls_record_send() documentation). */
   gsize            pending_write;
+  /* Response headers and the first body bytes in one TLS record
+   * (pp_tls_stream_cork_next): ARMED until the next write (the headers),
+   * which GnuTLS then holds (HOLDING); the write after it (the body) adds
+   * what fits the record and sends both (SENDING until all is out). */
+  enum { CORK_NONE, CORK_ARMED, CORK_HOLDING, CORK_SENDING } cork;
+  gsize            cork_body;     /* the caller's bytes in the corked data */
   gboolean         closed;
   gboolean         eof_close_scheduled;
   gint64           last_progress; /* monotonic; for the socket's idle timeout */
   /* Between requests: who learns of a hang-up (pp_tls_stream_set_hangup). */
   GSourceFunc      hangup_func;
+  GSourceFunc      closed_func;
   gpointer         hangup_data;
   gboolean         hangup_scheduled;
 };
@@ -158,7 +165,7 @@ schedule_hangup (PpTlsStream *s)
 }
 
 void
-pp_tls_stream_set_hangup (GIOStream *stream, GSourceFunc func, gpointer data)
+pp_tls_stream_set_hangup (GIOStream *stream, GSourceFunc func, GSourceFunc closed_func, gpointer data)
 {
   PpTlsStream *s;
 
@@ -166,6 +173,7 @@ pp_tls_stream_set_hangup (GIOStream *stream, GSourceFunc func, gpointer data)
     return;
   s = PP_TLS_STREAM (stream);
   s->hangup_func = func;
+  s->closed_func = closed_func;
   s->hangup_data = data;
 }
 
@@ -221,6 +229,100 @@ stream_read (PpTlsStream *s, void *buffer, gsize count, gboolean blocking,
     }
 }
 
+void
+pp_tls_stream_cork_next (GIOStream *stream)
+{
+  PpTlsStream *s;
+
+  if (!G_TYPE_CHECK_INSTANCE_TYPE (stream, PP_TYPE_TLS_STREAM))
+    return;
+  s = PP_TLS_STREAM (stream);
+  /* Not with TLS 1.3: gnutls_record_cork() would overwrite a KeyUpdate
+   * that GnuTLS owes the peer before its next record. Phones speak 1.2. */
+  if (s->session && s->cork == CORK_NONE && s->pending_write == 0
+      && gnutls_protocol_get_version (s->session) != GNUTLS_TLS1_3)
+    s->cork = CORK_ARMED;
+}
+
+/* Sends what GnuTLS holds, never waiting unless @blocking (no
+ * GNUTLS_RECORD_WAIT: a client that stops reading must not stall the
+ * worker). After G_IO_ERROR_WOULD_BLOCK the caller comes back with the
+ * same buffer, as after any short write; its bytes are already in GnuTLS,
+ * so they are not taken again, only the rest is sent. */
+static gssize
+cork_send (PpTlsStream *s, gsize count, gboolean blocking, GCancellable *cancellable, GError **error)
+{
+  for (;;)
+    {
+      int n = gnutls_record_uncork (s->session, 0);
+
+      if (n >= 0)
+        {
+          s->cork = CORK_NONE;
+          s->last_progress = g_get_monotonic_time ();
+          return (gssize) MIN (s->cork_body, count);
+        }
+      if (n == GNUTLS_E_INTERRUPTED)
+        continue;
+      if (n != GNUTLS_E_AGAIN)
+        {
+          s->cork = CORK_NONE;
+          set_tls_error (n, error);
+          return -1;
+        }
+      if (stalled (s, error))
+        return -1;
+      if (!blocking)
+        {
+          set_tls_error (n, error);
+          return -1;
+        }
+      if (!g_socket_condition_timed_wait (s->socket, G_IO_OUT, -1, cancellable, error))
+        return -1;
+    }
+}
+
+static gssize
+corked_write (PpTlsStream *s, const void *buffer, gsize count, gboolean blocking,
+              GCancellable *cancellable, GError **error)
+{
+  ssize_t n;
+
+  if (s->cork == CORK_ARMED)
+    {
+      /* The headers: GnuTLS copies them and sends nothing yet. */
+      gnutls_record_cork (s->session);
+      n = gnutls_record_send (s->session, buffer, count);
+      if (n < 0)
+        {
+          s->cork = CORK_NONE;
+          set_tls_error ((int) n, error);
+          return -1;
+        }
+      s->cork = CORK_HOLDING;
+      return n;
+    }
+  if (s->cork == CORK_HOLDING)
+    {
+      /* The body: as much as one record still holds (the rest goes out
+       * as usual with the caller's next write), then everything. */
+      gsize held = gnutls_record_check_corked (s->session);
+      gsize max = gnutls_record_get_max_size (s->session);
+      gsize take = held < max ? MIN (count, max - held) : MIN (count, 1);
+
+      n = gnutls_record_send (s->session, buffer, take);
+      if (n < 0)
+        {
+          s->cork = CORK_NONE;
+          set_tls_error ((int) n, error);
+          return -1;
+        }
+      s->cork_body = (gsize) n;
+      s->cork = CORK_SENDING;
+    }
+  return cork_send (s, count, blocking, cancellable, error);
+}
+
 static gssize
 stream_write (PpTlsStream *s, const void *buffer, gsize count, gboolean blocking,
               GCancellable *cancellable, GError **error)
@@ -231,6 +333,8 @@ stream_write (PpTlsStream *s, const void *buffer, gsize count, gboolean blocking
 
       if (g_cancellable_set_error_if_cancelled (cancellable, error) || is_closed (s, error))
         return -1;
+      if (s->cork != CORK_NONE)
+        return corked_write (s, buffer, count, blocking, cancellable, error);
       if (s->pending_write > 0)
         n = gnutls_record_send (s->session, NULL, 0);
       else
@@ -342,6 +446,30 @@ pp_tls_output_close (GOutputStream *stream, GCancellable *cancellable, GError **
   return TRUE;
 }
 
+/* libsoup flushes only by closing a response's body stream, after the body
+ * write that sent what was corked. Should headers still be held here (a
+ * response announced with a body that wrote none), send them, without
+ * waiting: would-block tells libsoup to wait for the socket. */
+static gboolean
+pp_tls_output_flush (GOutputStream *stream, GCancellable *cancellable, GError **error)
+{
+  PpTlsStream *s = PP_TLS_OUTPUT (stream)->owner;
+
+  if (s->session == NULL || s->cork == CORK_NONE)
+    return TRUE;
+  if (s->cork == CORK_ARMED)
+    {
+      s->cork = CORK_NONE;
+      return TRUE;
+    }
+  if (s->cork == CORK_HOLDING)
+    {
+      s->cork_body = 0;
+      s->cork = CORK_SENDING;
+    }
+  return cork_send (s, 0, FALSE, cancellable, error) >= 0;
+}
+
 static gboolean
 pp_tls_output_is_writable (GPollableOutputStream *pollable)
 {
@@ -369,6 +497,7 @@ pp_tls_output_class_init (PpTlsOutputClass *klass)
   GOutputStreamClass *osc = G_OUTPUT_STREAM_CLASS (klass);
   osc->write_fn = pp_tls_output_write;
   osc->close_fn = pp_tls_output_close;
+  osc->flush = pp_tls_output_flush;
 }
 
 static void
@@ -400,6 +529,8 @@ static gboolean
 pp_tls_stream_close (GIOStream *stream, GCancellable *cancellable, GError **error)
 {
   PpTlsStream *s = PP_TLS_STREAM (stream);
+  GSourceFunc closed_func = s->closed_func;
+  gboolean ok;
 
   if (s->closed)
     return TRUE;
@@ -412,7 +543,14 @@ pp_tls_stream_close (GIOStream *stream, GCancellable *cancellable, GError **erro
    * session is several kilobytes. */
   gnutls_deinit (s->session);
   s->session = NULL;
-  return g_socket_close (s->socket, error);
+  ok = g_socket_close (s->socket, error);
+  s->hangup_func = NULL;
+  s->closed_func = NULL;
+  /* Whoever closed it (libsoup's disconnect closes it too), the idle
+   * connection's owner lets go of what it held for it. */
+  if (closed_func)
+    closed_func (s->hangup_data);
+  return ok;
 }
 
 /* The default runs close in a thread; the session belongs to this one. */

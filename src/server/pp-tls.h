@@ -91,8 +91,17 @@ GIOStream *pp_tls_stream_new (GSocket *socket, gpointer session);
 gboolean   pp_tls_stream_is_tls (GIOStream *stream);
 /* While set, a hang-up (close_notify or end of stream) seen by a
  * non-blocking read is reported as "would block" to the reader and @func
- * runs from the main loop at high priority, once; NULL clears it. For the
- * idle time between requests, see pp-hangup.h. */
-void       pp_tls_stream_set_hangup (GIOStream *stream, GSourceFunc func, gpointer data);
+ * runs from the main loop at high priority, once; NULL clears it. When the
+ * stream is closed meanwhile (by anyone, libsoup's disconnect included),
+ * @closed_func runs at once, inside the close, and both are cleared. For
+ * the idle time between requests, see pp-hangup.h. */
+void       pp_tls_stream_set_hangup (GIOStream *stream, GSourceFunc func, GSourceFunc closed_func,
+                                     gpointer data);
+/* The next write (a response's headers) is held and goes out in one TLS
+ * record with the first bytes of the write after it (the body): one
+ * gnutls_record_send() and one sendmsg() less per response. Only for a
+ * response known to have a body; never for "100 Continue", which the
+ * client waits for. Sending stays non-blocking. No-op on plain streams. */
+void       pp_tls_stream_cork_next (GIOStream *stream);
 
 G_END_DECLS

@@ -77,6 +77,9 @@ test_text_events (void)
     g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
     g_assert_nonnull (t);
     g_assert_cmpint (ABS (g_date_time_difference (now, t)), <, 10 * G_TIME_SPAN_SECOND);
+    /* Written without printf: six fraction digits when there is a fraction. */
+    g_assert_true (g_regex_match_simple ("^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{6})?Z$",
+                                         json_object_get_string_member (o, "time"), 0, 0));
   }
 
   /* The monitor's copy is the same text. */

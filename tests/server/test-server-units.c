@@ -310,6 +310,52 @@ test_stale (void)
   pp_digest_free (d);
 }
 
+/* Our Last-Modified formatter against libsoup's, which it replaces: epoch
+ * edges, leap days and centuries, GDateTime's limits and random times
+ * (seeded by g_test, so a failure can be replayed with --seed). */
+static void
+check_http_date (gint64 t)
+{
+  g_autoptr(GDateTime) dt = g_date_time_new_from_unix_utc (t);
+  g_autofree char *want = soup_date_time_to_string (dt, SOUP_DATE_HTTP);
+  char got[PP_HTTP_DATE_SIZE];
+
+  g_assert_true (pp_files_http_date (t, got));
+  g_assert_cmpstr (got, ==, want);
+}
+
+static void
+test_http_date (void)
+{
+  static const gint64 fixed[] = {
+    0, 1, -1, 59, 60, 3599, 3600, 86399, 86400, -86399, -86400, -86401,
+    784111777,                                    /* Sun, 06 Nov 1994 08:49:37 */
+    951782399, 951782400, 951868799, 951868800,   /* 2000-02-28/29/03-01 (leap century) */
+    -2203977600, -2203891200,                     /* 1900-02-28, 1900-03-01 (no leap day) */
+    1078012800, 1078099200,                       /* 2004-02-29, 2004-03-01 */
+    1709164800, 1709251199, 1709251200,           /* 2024-02-29 */
+    4107456000, 4107542400,                       /* 2100-02-28, 2100-03-01 */
+    2147483647, 2147483648, -2147483648,          /* 32-bit time_t edges */
+    G_GINT64_CONSTANT (253402300799),             /* 9999-12-31 23:59:59 */
+    G_GINT64_CONSTANT (-62135596800),             /* 0001-01-01 00:00:00 */
+    G_GINT64_CONSTANT (-62135596800) + 86400 * 366 + 12345,
+    -30610224000,                                 /* 1000-01-01 */
+    -30610224001,                                 /* 999-12-31 23:59:59: three-digit year */
+  };
+  char out[PP_HTTP_DATE_SIZE];
+
+  for (guint i = 0; i < G_N_ELEMENTS (fixed); i++)
+    check_http_date (fixed[i]);
+  /* Every day of 1968–2032 at a moving time of day, then random instants. */
+  for (gint64 t = -63158400; t < 1988150400; t += 86400 + 3607)
+    check_http_date (t);
+  for (guint i = 0; i < 20000; i++)
+    check_http_date (g_test_rand_int_range (0, G_MAXINT32) * (gint64) 128 - G_GINT64_CONSTANT (62135596800)
+                     + g_test_rand_int_range (0, 128));
+  g_assert_false (pp_files_http_date (G_GINT64_CONSTANT (253402300800), out));
+  g_assert_false (pp_files_http_date (G_GINT64_CONSTANT (-62135596801), out));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -319,6 +365,7 @@ main (int argc, char **argv)
   g_test_add ("/server/resolve/writes", Boot, NULL, boot_setup, test_resolve_writes, boot_teardown);
   g_test_add ("/server/resolve/in", Boot, NULL, boot_setup, test_resolve_in, boot_teardown);
   g_test_add ("/server/resolve/swapped", Boot, NULL, boot_setup, test_resolve_swapped, boot_teardown);
+  g_test_add_func ("/server/files/http-date", test_http_date);
   g_test_add_func ("/server/digest/check", test_digest);
   g_test_add_func ("/server/digest/stale", test_stale);
   return g_test_run ();
