@@ -9,60 +9,63 @@
 /* ---- a bounded map, oldest out first ---------------------------------------- */
 
 /* What both caches below keep: GBytes key → value with an expiry time (in
- * the caller's clock), at most @max entries; when full, the oldest goes.
- * Not locked: each cache holds its own lock around these calls. */
+ * the caller's clock), at most @max entries; when full, the oldest
+ * inserted goes. Not LRU: a lookup does not renew an entry (a phone that
+ * resumes often still pays one full handshake per 4,096 newer sessions),
+ * which keeps lookups free of queue writes. Not locked: each cache holds
+ * its own lock around these calls. */
 typedef struct {
   GBytes  *key;
   gpointer value;
   gint64   expires;
-  GList   *link;     /* in Lru.order */
-} LruEntry;
+  GList   *link;     /* in BoundedMap.order */
+} MapEntry;
 
 typedef struct {
-  GHashTable    *by_key;  /* GBytes → LruEntry */
-  GQueue         order;   /* LruEntry, oldest first */
+  GHashTable    *by_key;  /* GBytes → MapEntry */
+  GQueue         order;   /* MapEntry, oldest first */
   guint          max;
   GDestroyNotify value_free;
-} Lru;
+} BoundedMap;
 
 static void
-lru_init (Lru *lru, guint max, GDestroyNotify value_free)
+map_init (BoundedMap *map, guint max, GDestroyNotify value_free)
 {
-  lru->by_key = g_hash_table_new (g_bytes_hash, g_bytes_equal);
-  g_queue_init (&lru->order);
-  lru->max = MAX (max, 1);
-  lru->value_free = value_free;
+  map->by_key = g_hash_table_new (g_bytes_hash, g_bytes_equal);
+  g_queue_init (&map->order);
+  map->max = MAX (max, 1);
+  map->value_free = value_free;
 }
 
 static void
-lru_remove (Lru *lru, LruEntry *e)
+map_remove (BoundedMap *map, MapEntry *e)
 {
-  g_hash_table_remove (lru->by_key, e->key);
-  g_queue_delete_link (&lru->order, e->link);
-  lru->value_free (e->value);
+  g_hash_table_remove (map->by_key, e->key);
+  g_queue_delete_link (&map->order, e->link);
+  map->value_free (e->value);
   g_bytes_unref (e->key);
   g_free (e);
 }
 
 static void
-lru_clear (Lru *lru)
+map_clear (BoundedMap *map)
 {
-  LruEntry *e;
-  while ((e = g_queue_peek_head (&lru->order)))
-    lru_remove (lru, e);
-  g_hash_table_unref (lru->by_key);
+  MapEntry *e;
+  while ((e = g_queue_peek_head (&map->order)))
+    map_remove (map, e);
+  g_hash_table_unref (map->by_key);
 }
 
 /* The value under @key, NULL when absent or expired at @now (then dropped). */
 static gpointer
-lru_lookup (Lru *lru, const void *key, gsize len, gint64 now)
+map_lookup (BoundedMap *map, const void *key, gsize len, gint64 now)
 {
   g_autoptr(GBytes) k = g_bytes_new_static (key, len);
-  LruEntry *e = g_hash_table_lookup (lru->by_key, k);
+  MapEntry *e = g_hash_table_lookup (map->by_key, k);
 
   if (e && now >= e->expires)
     {
-      lru_remove (lru, e);
+      map_remove (map, e);
       e = NULL;
     }
   return e ? e->value : NULL;
@@ -70,41 +73,44 @@ lru_lookup (Lru *lru, const void *key, gsize len, gint64 now)
 
 /* Takes @value; replaces an entry with the same key. */
 static void
-lru_insert (Lru *lru, const void *key, gsize len, gpointer value, gint64 expires)
+map_insert (BoundedMap *map, const void *key, gsize len, gpointer value, gint64 expires)
 {
   g_autoptr(GBytes) k = g_bytes_new (key, len);
-  LruEntry *e = g_hash_table_lookup (lru->by_key, k);
+  MapEntry *e = g_hash_table_lookup (map->by_key, k);
 
   if (e)
-    lru_remove (lru, e);
-  while (g_hash_table_size (lru->by_key) >= lru->max)
-    lru_remove (lru, g_queue_peek_head (&lru->order));
-  e = g_new0 (LruEntry, 1);
+    map_remove (map, e);
+  while (g_hash_table_size (map->by_key) >= map->max)
+    map_remove (map, g_queue_peek_head (&map->order));
+  e = g_new0 (MapEntry, 1);
   e->key = g_bytes_ref (k);
   e->value = value;
   e->expires = expires;
-  g_queue_push_tail (&lru->order, e);
-  e->link = lru->order.tail;
-  g_hash_table_insert (lru->by_key, e->key, e);
+  g_queue_push_tail (&map->order, e);
+  e->link = map->order.tail;
+  g_hash_table_insert (map->by_key, e->key, e);
 }
 
-/* Drops expired entries from the oldest end (for one lifetime for all). */
+/* Drops expired entries from the oldest end. Only for a map whose entries
+ * all get the same lifetime (the session cache): then insertion order is
+ * expiry order. The verified cache's expiries follow the certificates, so
+ * its expired entries go on lookup or as the oldest. */
 static void
-lru_expire (Lru *lru, gint64 now)
+map_expire (BoundedMap *map, gint64 now)
 {
-  LruEntry *e;
-  while ((e = g_queue_peek_head (&lru->order)) && e->expires <= now)
-    lru_remove (lru, e);
+  MapEntry *e;
+  while ((e = g_queue_peek_head (&map->order)) && e->expires <= now)
+    map_remove (map, e);
 }
 
 static gboolean
-lru_remove_key (Lru *lru, const void *key, gsize len)
+map_remove_key (BoundedMap *map, const void *key, gsize len)
 {
   g_autoptr(GBytes) k = g_bytes_new_static (key, len);
-  LruEntry *e = g_hash_table_lookup (lru->by_key, k);
+  MapEntry *e = g_hash_table_lookup (map->by_key, k);
 
   if (e)
-    lru_remove (lru, e);
+    map_remove (map, e);
   return e != NULL;
 }
 
@@ -112,7 +118,7 @@ lru_remove_key (Lru *lru, const void *key, gsize len)
 
 struct _PpTlsSessionCache {
   GMutex lock;
-  Lru    sessions;  /* session ID → GBytes of what GnuTLS packed (parameters, peer certificates) */
+  BoundedMap    sessions;  /* session ID → GBytes of what GnuTLS packed (parameters, peer certificates) */
   guint  lifetime_s;
 };
 
@@ -122,7 +128,7 @@ pp_tls_session_cache_new (guint max_entries, guint lifetime_s)
   PpTlsSessionCache *c = g_new0 (PpTlsSessionCache, 1);
 
   g_mutex_init (&c->lock);
-  lru_init (&c->sessions, max_entries, (GDestroyNotify) g_bytes_unref);
+  map_init (&c->sessions, max_entries, (GDestroyNotify) g_bytes_unref);
   c->lifetime_s = lifetime_s;
   return c;
 }
@@ -132,7 +138,7 @@ pp_tls_session_cache_free (PpTlsSessionCache *c)
 {
   if (c == NULL)
     return;
-  lru_clear (&c->sessions);
+  map_clear (&c->sessions);
   g_mutex_clear (&c->lock);
   g_free (c);
 }
@@ -144,9 +150,9 @@ cache_store (void *ptr, gnutls_datum_t key, gnutls_datum_t data)
   gint64 now = g_get_monotonic_time ();
 
   g_mutex_lock (&c->lock);
-  lru_expire (&c->sessions, now);
+  map_expire (&c->sessions, now);
   /* Full: the oldest session goes; its phone pays one full handshake. */
-  lru_insert (&c->sessions, key.data, key.size, g_bytes_new (data.data, data.size),
+  map_insert (&c->sessions, key.data, key.size, g_bytes_new (data.data, data.size),
               now + (gint64) c->lifetime_s * G_USEC_PER_SEC);
   g_mutex_unlock (&c->lock);
   return 0;
@@ -160,7 +166,7 @@ cache_retrieve (void *ptr, gnutls_datum_t key)
   GBytes *stored;
 
   g_mutex_lock (&c->lock);
-  stored = lru_lookup (&c->sessions, key.data, key.size, g_get_monotonic_time ());
+  stored = map_lookup (&c->sessions, key.data, key.size, g_get_monotonic_time ());
   if (stored)
     {
       gsize size;
@@ -184,7 +190,7 @@ cache_remove (void *ptr, gnutls_datum_t key)
   gboolean removed;
 
   g_mutex_lock (&c->lock);
-  removed = lru_remove_key (&c->sessions, key.data, key.size);
+  removed = map_remove_key (&c->sessions, key.data, key.size);
   g_mutex_unlock (&c->lock);
   return removed ? 0 : -1;
 }
@@ -210,7 +216,7 @@ typedef struct {
 
 struct _PpTlsVerifiedCache {
   GMutex lock;
-  Lru    identities;  /* SHA-256 of what the phone sent → Verified; expiry in unix seconds */
+  BoundedMap    identities;  /* SHA-256 of what the phone sent → Verified; expiry in unix seconds */
 };
 
 static void
@@ -230,7 +236,7 @@ pp_tls_verified_cache_new (guint max_entries)
   PpTlsVerifiedCache *c = g_new0 (PpTlsVerifiedCache, 1);
 
   g_mutex_init (&c->lock);
-  lru_init (&c->identities, max_entries, verified_free);
+  map_init (&c->identities, max_entries, verified_free);
   return c;
 }
 
@@ -239,7 +245,7 @@ pp_tls_verified_cache_free (PpTlsVerifiedCache *c)
 {
   if (c == NULL)
     return;
-  lru_clear (&c->identities);
+  map_clear (&c->identities);
   g_mutex_clear (&c->lock);
   g_free (c);
 }
@@ -251,7 +257,7 @@ pp_tls_verified_cache_lookup (PpTlsVerifiedCache *c, const guint8 *key, gsize ke
   Verified *v;
 
   g_mutex_lock (&c->lock);
-  v = lru_lookup (&c->identities, key, key_len, now);
+  v = map_lookup (&c->identities, key, key_len, now);
   if (v)
     {
       g_free (peer->subject);
@@ -280,6 +286,6 @@ pp_tls_verified_cache_add (PpTlsVerifiedCache *c, const guint8 *key, gsize key_l
   v->chain = g_strdupv (peer->chain);
   v->chain_length = peer->chain_length;
   g_mutex_lock (&c->lock);
-  lru_insert (&c->identities, key, key_len, v, valid_until);
+  map_insert (&c->identities, key, key_len, v, valid_until);
   g_mutex_unlock (&c->lock);
 }
