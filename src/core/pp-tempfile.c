@@ -76,7 +76,7 @@ is_stale (int dfd, const char *name, gint64 before)
 }
 
 static guint
-remove_in (int dfd, const char *path, gint64 before, GPtrArray *removed, guint depth)
+remove_in (int dfd, const char *path, gint64 before, GPtrArray *removed, guint depth, guint max_depth)
 {
   DIR *d = fdopendir (dfd);
   struct dirent *e;
@@ -105,13 +105,13 @@ remove_in (int dfd, const char *path, gint64 before, GPtrArray *removed, guint d
             g_ptr_array_add (removed, g_build_filename (path, e->d_name, NULL));
         }
     }
-  for (guint i = 0; depth < MAX_DEPTH && i < subdirs->len; i++)
+  for (guint i = 0; depth < max_depth && i < subdirs->len; i++)
     {
       const char *name = subdirs->pdata[i];
       int sub = openat (dirfd (d), name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
       g_autofree char *sub_path = g_build_filename (path, name, NULL);
       if (sub >= 0)
-        n += remove_in (sub, sub_path, before, removed, depth + 1);
+        n += remove_in (sub, sub_path, before, removed, depth + 1, max_depth);
     }
   closedir (d);
   return n;
@@ -124,5 +124,30 @@ pp_temp_remove_stale (const char *dir, gint64 before, GPtrArray *removed)
 
   if (dfd < 0)
     return 0;
-  return remove_in (dfd, dir, before, removed, 0);
+  return remove_in (dfd, dir, before, removed, 0, MAX_DEPTH);
+}
+
+guint
+pp_temp_remove_stale_site (const char *site_dir, gint64 before, GPtrArray *removed)
+{
+  /* Where site writes go: site.conf and its neighbours at the top (not
+   * below: boot/ is the upload sweep's, logs/ and run/ hold no atomic
+   * writes), and all of pki/ and auth/. */
+  static const char *const trees[] = { "pki", "auth" };
+  int site = open (site_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  guint n = 0;
+
+  if (site < 0)
+    return 0;
+  for (guint i = 0; i < G_N_ELEMENTS (trees); i++)
+    {
+      /* Opened beneath the site's descriptor, not by path, and not through
+       * a link: a pki/ or auth/ that is one is left alone. */
+      int sub = openat (site, trees[i], O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+      g_autofree char *path = g_build_filename (site_dir, trees[i], NULL);
+      if (sub >= 0)
+        n += remove_in (sub, path, before, removed, 0, MAX_DEPTH);
+    }
+  /* Depth 0: the top level only (remove_in() closes @site). */
+  return n + remove_in (site, site_dir, before, removed, 0, 0);
 }

@@ -517,14 +517,18 @@ gboolean
 pp_server_start (PpServer *server, GError **error)
 {
   guint n = server->config->workers;
+  gint64 started;
 
   g_clear_pointer (&server->main_context, g_main_context_unref);
   server->main_context = g_main_context_ref_thread_default ();
+  started = g_date_time_to_unix (server->started) * G_USEC_PER_SEC
+            + g_date_time_get_microsecond (server->started);
+
   /* Before any upload of ours can start: what is there and unlocked now was
-   * left by a crash. */
-  pp_upload_remove_stale (server->config->boot_dir,
-                          g_date_time_to_unix (server->started) * G_USEC_PER_SEC
-                          + g_date_time_get_microsecond (server->started));
+   * left by a crash. The site's own temporaries too: a phoneprovctl or
+   * wizard writing now holds its lock and is left alone. */
+  pp_upload_remove_stale (server->config->boot_dir, started);
+  pp_upload_remove_stale_site (server->site_dir, started);
   for (guint i = 0; i < n; i++)
     {
       PpWorker *w = g_new0 (PpWorker, 1);
