@@ -205,7 +205,7 @@ cmd_export_nginx (PpCliContext *ctx, int argc, char **argv)
 
 const PpCliCommand pp_cli_bundle_commands[] = {
   { "bundle export", "FILE [--passphrase-file F]", N_("Export the site as a bundle"), cmd_bundle_export },
-  { "bundle import", "FILE [--passphrase-file F]", N_("Import a bundle into --site DIR"), cmd_bundle_import },
+  { "bundle import", "FILE [--passphrase-file F]", N_("Import a bundle into --site DIR"), cmd_bundle_import, TRUE },
   { "bundle verify", "FILE [--passphrase-file F]", N_("Check a bundle without importing it"), cmd_bundle_verify },
   { "export apache", "DIR [--deploy-root R]", N_("Write an Apache configuration for both sites"), cmd_export_apache },
   { "export nginx", "DIR [--deploy-root R]", N_("Write an nginx configuration for the HTTPS site"), cmd_export_nginx },

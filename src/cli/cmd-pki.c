@@ -453,14 +453,14 @@ cmd_cert_import (PpCliContext *ctx, int argc, char **argv)
 }
 
 const PpCliCommand pp_cli_pki_commands[] = {
-  { "ca init", "--cn NAME [--dn-suffix DN] [OPTIONS]", N_("Create the local root CA"), cmd_ca_init },
-  { "ca import", "CERT [--key KEY] [OPTIONS]", N_("Import an existing CA (certificate and key, or PKCS #12)"), cmd_ca_import },
-  { "ca sign", "[--csr FILE] [--template T]", N_("Issue a certificate (no --csr: sign and install the server request)"), cmd_ca_sign },
+  { "ca init", "--cn NAME [--dn-suffix DN] [OPTIONS]", N_("Create the local root CA"), cmd_ca_init, TRUE },
+  { "ca import", "CERT [--key KEY] [OPTIONS]", N_("Import an existing CA (certificate and key, or PKCS #12)"), cmd_ca_import, TRUE },
+  { "ca sign", "[--csr FILE] [--template T]", N_("Issue a certificate (no --csr: sign and install the server request)"), cmd_ca_sign, TRUE },
   { "ca list", "[--json]", N_("List certificates the CA issued"), cmd_ca_list },
-  { "csr new", "--cn FQDN [--dns N] [--ip A] …", N_("Create the server key and request"), cmd_csr_new },
+  { "csr new", "--cn FQDN [--dns N] [--ip A] …", N_("Create the server key and request"), cmd_csr_new, TRUE },
   { "cert show", "FILE [--json]", N_("Show a certificate or request (PEM, DER, PKCS #7, PKCS #12)"), cmd_cert_show },
-  { "cert import", "FILE [--passphrase-file F]", N_("Import a server key and certificate (PFX/PKCS #12, PEM)"), cmd_cert_import },
-  { "crl", "[--revoke SERIAL]", N_("Revoke a certificate, regenerate the CRL"), cmd_crl },
+  { "cert import", "FILE [--passphrase-file F]", N_("Import a server key and certificate (PFX/PKCS #12, PEM)"), cmd_cert_import, TRUE },
+  { "crl", "[--revoke SERIAL]", N_("Revoke a certificate, regenerate the CRL"), cmd_crl, TRUE },
   { "export", "ca|server|chain|csr|crl|key [-f F]", N_("Export PEM, DER, PKCS #7 or PKCS #12"), cmd_export },
   { NULL }
 };

@@ -194,10 +194,10 @@ cmd_account_list (PpCliContext *ctx, int argc, char **argv)
 
 const PpCliCommand pp_cli_site_commands[] = {
   { "init", "", N_("Create a site directory"), cmd_init },
-  { "set", "KEY=VALUE… | --list", N_("Change validated settings"), cmd_set },
+  { "set", "KEY=VALUE… | --list", N_("Change validated settings"), cmd_set, TRUE },
   { "get", "KEY", N_("Print one setting"), cmd_get },
-  { "account add", "USER [--password P]", N_("Add a phone account (digest)"), cmd_account_add },
-  { "account remove", "USER", N_("Remove a phone account"), cmd_account_remove },
+  { "account add", "USER [--password P]", N_("Add a phone account (digest)"), cmd_account_add, TRUE },
+  { "account remove", "USER", N_("Remove a phone account"), cmd_account_remove, TRUE },
   { "account list", "", N_("List phone accounts"), cmd_account_list },
   { NULL }
 };

@@ -198,9 +198,9 @@ cmd_trust_remove (PpCliContext *ctx, int argc, char **argv)
 }
 
 const PpCliCommand pp_cli_trust_commands[] = {
-  { "cert install", "FILE", N_("Install the server certificate for the pending request"), cmd_cert_install },
-  { "trust add", "FILE…", N_("Trust CA certificates for phone certificates"), cmd_trust_add },
+  { "cert install", "FILE", N_("Install the server certificate for the pending request"), cmd_cert_install, TRUE },
+  { "trust add", "FILE…", N_("Trust CA certificates for phone certificates"), cmd_trust_add, TRUE },
   { "trust list", "[--json]", N_("List the phone trust store"), cmd_trust_list },
-  { "trust remove", "FILE|SHA256", N_("Remove from the phone trust store"), cmd_trust_remove },
+  { "trust remove", "FILE|SHA256", N_("Remove from the phone trust store"), cmd_trust_remove, TRUE },
   { NULL }
 };

@@ -1,6 +1,7 @@
 /* phoneprovctl: every wizard action without a display. */
 #include "config.h"
 #include "pp-cli.h"
+#include "pp-tempfile.h"
 
 #include <glib/gi18n.h>
 #include <locale.h>
@@ -46,6 +47,20 @@ print_help (FILE *out)
            "$XDG_DATA_HOME/phoneprov/site");
 }
 
+/* A write of this site that a crash or kill interrupted (phoneprovctl,
+ * the wizard or phoneprovd killed mid-write) leaves its temporary: remove
+ * those that were there before we started and that nobody holds. */
+static void
+remove_stale_temporaries (const char *site_dir, gint64 started)
+{
+  g_autoptr(GPtrArray) removed = g_ptr_array_new_with_free_func (g_free);
+
+  pp_temp_remove_stale_site (site_dir, started, removed);
+  for (guint i = 0; i < removed->len; i++)
+    g_printerr (_("phoneprovctl: removed “%s”, the temporary file of a write to the site that was interrupted "
+                  "(a crash or kill).\n"), (const char *) removed->pdata[i]);
+}
+
 /* Longest match of argv words against command names ("ca sign" before "ca"). */
 static const PpCliCommand *
 find_command (int argc, char **argv, int *words)
@@ -78,6 +93,7 @@ main (int argc, char **argv)
   g_autoptr(GPtrArray) rest = g_ptr_array_new ();
   const PpCliCommand *cmd;
   int words = 0, status;
+  gint64 started = g_get_real_time ();
 
   /* Under a file-size limit a write fails with EFBIG and the command
    * reports it, instead of dying half-way through (SIGXFSZ). */
@@ -118,6 +134,8 @@ main (int argc, char **argv)
                   (char *) rest->pdata[0]);
       return PP_CLI_USAGE;
     }
+  if (cmd->writes_site)
+    remove_stale_temporaries (ctx.site_dir, started);
   {
     /* argv for the command: its name as argv[0], then its options.
      * GOption removes the options it parses from the vector it is given,

@@ -27,6 +27,7 @@ typedef struct {
   const char *args;       /* "[--csr FILE] [--template T]" */
   const char *summary;    /* translatable (N_) */
   PpCliFunc   func;
+  gboolean    writes_site; /* sweep the site's crash leftovers first */
 } PpCliCommand;
 
 /* Option entries several commands share. */

@@ -117,9 +117,10 @@ parse_reply (PpControlClient *self, SoupMessage *msg, GBytes *body, GError **err
   return root ? json_node_copy (root) : NULL;
 }
 
+/* @json: the body of a POST ("{}" when NULL). */
 static JsonNode *
-call (PpControlClient *self, const char *method, const char *path, guint timeout_s,
-      GCancellable *cancellable, GError **error)
+call_with_body (PpControlClient *self, const char *method, const char *path, const char *json, guint timeout_s,
+                GCancellable *cancellable, GError **error)
 {
   g_autoptr(SoupSession) session = make_session (self, timeout_s);
   g_autoptr(SoupMessage) msg = make_message (method, path);
@@ -127,7 +128,10 @@ call (PpControlClient *self, const char *method, const char *path, guint timeout
   g_autoptr(GError) local = NULL;
 
   if (method == SOUP_METHOD_POST)
-    soup_message_set_request_body_from_bytes (msg, "application/json", g_bytes_new_static ("{}", 2));
+    {
+      g_autoptr(GBytes) request = json ? g_bytes_new (json, strlen (json)) : g_bytes_new_static ("{}", 2);
+      soup_message_set_request_body_from_bytes (msg, "application/json", request);
+    }
   body = soup_session_send_and_read (session, msg, cancellable, &local);
   if (body == NULL)
     {
@@ -138,6 +142,39 @@ call (PpControlClient *self, const char *method, const char *path, guint timeout
       return NULL;
     }
   return parse_reply (self, msg, body, error);
+}
+
+static JsonNode *
+call (PpControlClient *self, const char *method, const char *path, guint timeout_s,
+      GCancellable *cancellable, GError **error)
+{
+  return call_with_body (self, method, path, NULL, timeout_s, cancellable, error);
+}
+
+gboolean
+pp_control_client_selftest (PpControlClient *self, const char *anchor_pem, const char *cert_sha256,
+                            guint seconds, GCancellable *cancellable, GError **error)
+{
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(JsonNode) reply = NULL;
+  g_autofree char *json = NULL;
+
+  json_builder_begin_object (b);
+  if (anchor_pem)
+    {
+      json_builder_set_member_name (b, "anchor");
+      json_builder_add_string_value (b, anchor_pem);
+      json_builder_set_member_name (b, "certificate-sha256");
+      json_builder_add_string_value (b, cert_sha256);
+      json_builder_set_member_name (b, "seconds");
+      json_builder_add_int_value (b, seconds);
+    }
+  json_builder_end_object (b);
+  root = json_builder_get_root (b);
+  json = json_to_string (root, FALSE);
+  reply = call_with_body (self, SOUP_METHOD_POST, "/v1/selftest", json, 10, cancellable, error);
+  return reply != NULL;
 }
 
 gboolean

@@ -9,6 +9,8 @@ G_BEGIN_DECLS
  *
  *   GET  /v1/status           → { "version", "pid", "site", "sites": [...], ... }
  *   POST /v1/reload           → { "ok": true } or { "error": "…" }
+ *   POST /v1/selftest         { "anchor": PEM, "certificate-sha256": hex, "seconds": n } → { "ok": true };
+ *                             {} ends it (the wizard's mTLS self-test, in memory only)
  *   POST /v1/stop             → { "ok": true }
  *   GET  /v1/events?after=N   → { "next": M, "events": [ {...}, ... ] } (long poll)
  *
@@ -29,6 +31,12 @@ gboolean  pp_control_client_ping (PpControlClient *self, GCancellable *cancellab
 JsonNode *pp_control_client_status (PpControlClient *self, GCancellable *cancellable, GError **error);
 gboolean  pp_control_client_reload (PpControlClient *self, GCancellable *cancellable, GError **error);
 gboolean  pp_control_client_stop   (PpControlClient *self, GCancellable *cancellable, GError **error);
+/* Let the running HTTPS site accept the one client certificate whose
+ * SHA-256 is @cert_sha256 (hex) when it verifies against @anchor_pem, for
+ * @seconds (at most 120), without writing the trust store. @anchor_pem
+ * NULL ends that early. */
+gboolean  pp_control_client_selftest (PpControlClient *self, const char *anchor_pem, const char *cert_sha256,
+                                      guint seconds, GCancellable *cancellable, GError **error);
 /* Blocks up to @timeout_ms for events with a sequence number above @after. */
 JsonNode *pp_control_client_events (PpControlClient *self, guint64 after, guint timeout_ms,
                                     GCancellable *cancellable, GError **error);

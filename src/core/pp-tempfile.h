@@ -28,4 +28,9 @@ gboolean pp_temp_name_matches (const char *name);
  * when given; returns how many were removed. */
 guint    pp_temp_remove_stale (const char *dir, gint64 before, GPtrArray *removed);
 
+/* The same for the writes of a site (site.conf, PKI, accounts): the
+ * top level of @site_dir, and its pki/ and auth/ folders with their
+ * subfolders. Links are not followed, the walk stays in @site_dir. */
+guint    pp_temp_remove_stale_site (const char *site_dir, gint64 before, GPtrArray *removed);
+
 G_END_DECLS

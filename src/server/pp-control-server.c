@@ -147,6 +147,23 @@ peer_allowed (SoupServerMessage *msg, uid_t *uid_out)
   return uid == 0 || uid == geteuid ();
 }
 
+/* Members of the wrong type read as absent (json-glib's getters would
+ * raise a CRITICAL). */
+static const char *
+member_string (JsonObject *o, const char *name)
+{
+  JsonNode *n = json_object_get_member (o, name);
+  return n && json_node_get_value_type (n) == G_TYPE_STRING ? json_node_get_string (n) : NULL;
+}
+
+static guint
+member_seconds (JsonObject *o, const char *name)
+{
+  JsonNode *n = json_object_get_member (o, name);
+  gint64 v = n && json_node_get_value_type (n) == G_TYPE_INT64 ? json_node_get_int (n) : 0;
+  return (guint) CLAMP (v, 0, G_MAXUINT);
+}
+
 static void
 handle (SoupServer *soup, SoupServerMessage *msg, const char *path, GHashTable *query, gpointer data)
 {
@@ -174,6 +191,30 @@ handle (SoupServer *soup, SoupServerMessage *msg, const char *path, GHashTable *
       else
         reply_error (msg, error->domain == PP_ERROR && error->code == PP_ERROR_INVALID
                           ? SOUP_STATUS_BAD_REQUEST : SOUP_STATUS_CONFLICT, error->message);
+    }
+  else if (g_str_equal (path, "/v1/selftest") && post)
+    {
+      /* {"anchor": PEM, "certificate-sha256": hex, "seconds": n}, or {} to end. */
+      g_autoptr(GBytes) bytes = soup_message_body_flatten (soup_server_message_get_request_body (msg));
+      g_autoptr(JsonParser) parser = json_parser_new ();
+      g_autoptr(GError) error = NULL;
+      JsonNode *root;
+      JsonObject *o;
+
+      if (g_bytes_get_size (bytes) == 0
+          || !json_parser_load_from_data (parser, g_bytes_get_data (bytes, NULL), (gssize) g_bytes_get_size (bytes), NULL)
+          || (root = json_parser_get_root (parser)) == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+        {
+          reply_error (msg, SOUP_STATUS_BAD_REQUEST, _("The self-test request is not a JSON object."));
+          return;
+        }
+      o = json_node_get_object (root);
+      if (pp_server_set_selftest (control->server, member_string (o, "anchor"),
+                                  member_string (o, "certificate-sha256"), member_seconds (o, "seconds"), &error))
+        reply_json (msg, SOUP_STATUS_OK, "{\"ok\":true}");
+      else
+        reply_error (msg, error->code == PP_ERROR_INVALID ? SOUP_STATUS_BAD_REQUEST : SOUP_STATUS_CONFLICT,
+                     error->message);
     }
   else if (g_str_equal (path, "/v1/stop") && post)
     {
@@ -212,7 +253,7 @@ handle (SoupServer *soup, SoupServerMessage *msg, const char *path, GHashTable *
     }
   else if (g_str_has_prefix (path, "/v1/"))
     reply_error (msg, SOUP_STATUS_METHOD_NOT_ALLOWED,
-                 _("Unknown control request; use GET /v1/status, POST /v1/reload, POST /v1/stop or GET /v1/events."));
+                 _("Unknown control request; use GET /v1/status, POST /v1/reload, POST /v1/selftest, POST /v1/stop or GET /v1/events."));
   else
     reply_error (msg, SOUP_STATUS_NOT_FOUND, _("Not a control API path."));
 }

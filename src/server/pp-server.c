@@ -514,17 +514,42 @@ apply_listeners (PpServer *server, PpConfig *config, gboolean start, GError **er
 }
 
 gboolean
+pp_server_set_selftest (PpServer *server, const char *anchor_pem, const char *cert_sha256, guint seconds,
+                        GError **error)
+{
+  g_autoptr(PpConfig) config = pp_server_get_config (server);
+
+  if (config->tls == NULL)
+    {
+      g_set_error (error, PP_ERROR, PP_ERROR_FAILED,
+                   _("The HTTPS site is not running, so there is nothing to self-test: %s"),
+                   config->tls_error ? config->tls_error : _("it is disabled."));
+      return FALSE;
+    }
+  if (!pp_tls_context_set_selftest (config->tls, anchor_pem, cert_sha256, seconds, error))
+    return FALSE;
+  if (anchor_pem)
+    g_message (_("Self-test: accepting the client certificate with SHA-256 %s for %u seconds, verified against a "
+                 "throwaway CA held in memory (not added to the trust store)."), cert_sha256, seconds);
+  return TRUE;
+}
+
+gboolean
 pp_server_start (PpServer *server, GError **error)
 {
   guint n = server->config->workers;
+  gint64 started;
 
   g_clear_pointer (&server->main_context, g_main_context_unref);
   server->main_context = g_main_context_ref_thread_default ();
+  started = g_date_time_to_unix (server->started) * G_USEC_PER_SEC
+            + g_date_time_get_microsecond (server->started);
+
   /* Before any upload of ours can start: what is there and unlocked now was
-   * left by a crash. */
-  pp_upload_remove_stale (server->config->boot_dir,
-                          g_date_time_to_unix (server->started) * G_USEC_PER_SEC
-                          + g_date_time_get_microsecond (server->started));
+   * left by a crash. The site's own temporaries too: a phoneprovctl or
+   * wizard writing now holds its lock and is left alone. */
+  pp_upload_remove_stale (server->config->boot_dir, started);
+  pp_upload_remove_stale_site (server->site_dir, started);
   for (guint i = 0; i < n; i++)
     {
       PpWorker *w = g_new0 (PpWorker, 1);

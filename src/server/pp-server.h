@@ -21,6 +21,11 @@ gboolean   pp_server_start (PpServer *server, GError **error);
 gboolean   pp_server_reload (PpServer *server, GError **error);
 /* The /v1/status document. */
 JsonNode  *pp_server_status (PpServer *server);
+/* The wizard's self-test certificate for the running HTTPS site, in memory
+ * only (pp_tls_context_set_selftest()); @anchor_pem NULL ends it. A reload
+ * ends it too. */
+gboolean   pp_server_set_selftest (PpServer *server, const char *anchor_pem, const char *cert_sha256,
+                                   guint seconds, GError **error);
 PpEvents  *pp_server_get_events (PpServer *server);
 /* Stops the workers and closes every connection. */
 void       pp_server_stop (PpServer *server);

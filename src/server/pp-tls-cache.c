@@ -1,33 +1,126 @@
-/* The TLS 1.2 session cache: session-ID resumption for phones that do not
- * use tickets. See pp-tls-private.h. */
+/* The TLS 1.2 session cache (session-ID resumption for phones that do not
+ * use tickets) and the cache of verified device certificates. See
+ * pp-tls-private.h. */
 #include "config.h"
 #include "pp-tls-private.h"
 
 #include <string.h>
 
-typedef struct {
-  GBytes *id;
-  GBytes *data;     /* what GnuTLS packed: parameters and the peer's certificates */
-  gint64  expires;  /* monotonic µs */
-  GList  *link;     /* in cache->order */
-} Entry;
+/* ---- a bounded map, oldest out first ---------------------------------------- */
 
-struct _PpTlsSessionCache {
-  GMutex      lock;
-  GHashTable *by_id;   /* GBytes id → Entry */
-  GQueue      order;   /* Entry, oldest first: one lifetime for all, so also by expiry */
-  guint       max_entries;
-  guint       lifetime_s;
-};
+/* What both caches below keep: GBytes key → value with an expiry time (in
+ * the caller's clock), at most @max entries; when full, the oldest
+ * inserted goes. Not LRU: a lookup does not renew an entry (a phone that
+ * resumes often still pays one full handshake per 4,096 newer sessions),
+ * which keeps lookups free of queue writes. Not locked: each cache holds
+ * its own lock around these calls. */
+typedef struct {
+  GBytes  *key;
+  gpointer value;
+  gint64   expires;
+  GList   *link;     /* in BoundedMap.order */
+} MapEntry;
+
+typedef struct {
+  GHashTable    *by_key;  /* GBytes → MapEntry */
+  GQueue         order;   /* MapEntry, oldest first */
+  guint          max;
+  GDestroyNotify value_free;
+} BoundedMap;
 
 static void
-entry_free (gpointer p)
+map_init (BoundedMap *map, guint max, GDestroyNotify value_free)
 {
-  Entry *e = p;
-  g_bytes_unref (e->id);
-  g_bytes_unref (e->data);
+  map->by_key = g_hash_table_new (g_bytes_hash, g_bytes_equal);
+  g_queue_init (&map->order);
+  map->max = MAX (max, 1);
+  map->value_free = value_free;
+}
+
+static void
+map_remove (BoundedMap *map, MapEntry *e)
+{
+  g_hash_table_remove (map->by_key, e->key);
+  g_queue_delete_link (&map->order, e->link);
+  map->value_free (e->value);
+  g_bytes_unref (e->key);
   g_free (e);
 }
+
+static void
+map_clear (BoundedMap *map)
+{
+  MapEntry *e;
+  while ((e = g_queue_peek_head (&map->order)))
+    map_remove (map, e);
+  g_hash_table_unref (map->by_key);
+}
+
+/* The value under @key, NULL when absent or expired at @now (then dropped). */
+static gpointer
+map_lookup (BoundedMap *map, const void *key, gsize len, gint64 now)
+{
+  g_autoptr(GBytes) k = g_bytes_new_static (key, len);
+  MapEntry *e = g_hash_table_lookup (map->by_key, k);
+
+  if (e && now >= e->expires)
+    {
+      map_remove (map, e);
+      e = NULL;
+    }
+  return e ? e->value : NULL;
+}
+
+/* Takes @value; replaces an entry with the same key. */
+static void
+map_insert (BoundedMap *map, const void *key, gsize len, gpointer value, gint64 expires)
+{
+  g_autoptr(GBytes) k = g_bytes_new (key, len);
+  MapEntry *e = g_hash_table_lookup (map->by_key, k);
+
+  if (e)
+    map_remove (map, e);
+  while (g_hash_table_size (map->by_key) >= map->max)
+    map_remove (map, g_queue_peek_head (&map->order));
+  e = g_new0 (MapEntry, 1);
+  e->key = g_bytes_ref (k);
+  e->value = value;
+  e->expires = expires;
+  g_queue_push_tail (&map->order, e);
+  e->link = map->order.tail;
+  g_hash_table_insert (map->by_key, e->key, e);
+}
+
+/* Drops expired entries from the oldest end. Only for a map whose entries
+ * all get the same lifetime (the session cache): then insertion order is
+ * expiry order. The verified cache's expiries follow the certificates, so
+ * its expired entries go on lookup or as the oldest. */
+static void
+map_expire (BoundedMap *map, gint64 now)
+{
+  MapEntry *e;
+  while ((e = g_queue_peek_head (&map->order)) && e->expires <= now)
+    map_remove (map, e);
+}
+
+static gboolean
+map_remove_key (BoundedMap *map, const void *key, gsize len)
+{
+  g_autoptr(GBytes) k = g_bytes_new_static (key, len);
+  MapEntry *e = g_hash_table_lookup (map->by_key, k);
+
+  if (e)
+    map_remove (map, e);
+  return e != NULL;
+}
+
+/* ---- TLS 1.2 sessions -------------------------------------------------------- */
+
+struct _PpTlsSessionCache {
+  GMutex lock;
+  BoundedMap    sessions;  /* session ID → GBytes of what GnuTLS packed (parameters, peer certificates) */
+  guint  lifetime_s;
+};
 
 PpTlsSessionCache *
 pp_tls_session_cache_new (guint max_entries, guint lifetime_s)
@@ -35,9 +128,7 @@ pp_tls_session_cache_new (guint max_entries, guint lifetime_s)
   PpTlsSessionCache *c = g_new0 (PpTlsSessionCache, 1);
 
   g_mutex_init (&c->lock);
-  c->by_id = g_hash_table_new_full (g_bytes_hash, g_bytes_equal, NULL, entry_free);
-  g_queue_init (&c->order);
-  c->max_entries = MAX (max_entries, 1);
+  map_init (&c->sessions, max_entries, (GDestroyNotify) g_bytes_unref);
   c->lifetime_s = lifetime_s;
   return c;
 }
@@ -47,26 +138,9 @@ pp_tls_session_cache_free (PpTlsSessionCache *c)
 {
   if (c == NULL)
     return;
-  g_queue_clear (&c->order);
-  g_hash_table_unref (c->by_id);
+  map_clear (&c->sessions);
   g_mutex_clear (&c->lock);
   g_free (c);
-}
-
-/* Under the lock. */
-static void
-remove_entry (PpTlsSessionCache *c, Entry *e)
-{
-  g_queue_delete_link (&c->order, e->link);
-  g_hash_table_remove (c->by_id, e->id);
-}
-
-static void
-expire (PpTlsSessionCache *c, gint64 now)
-{
-  Entry *e;
-  while ((e = g_queue_peek_head (&c->order)) && e->expires <= now)
-    remove_entry (c, e);
 }
 
 static int
@@ -74,22 +148,12 @@ cache_store (void *ptr, gnutls_datum_t key, gnutls_datum_t data)
 {
   PpTlsSessionCache *c = ptr;
   gint64 now = g_get_monotonic_time ();
-  Entry *e = g_new0 (Entry, 1);
-  Entry *old;
 
-  e->id = g_bytes_new (key.data, key.size);
-  e->data = g_bytes_new (data.data, data.size);
-  e->expires = now + (gint64) c->lifetime_s * G_USEC_PER_SEC;
   g_mutex_lock (&c->lock);
-  expire (c, now);
-  if ((old = g_hash_table_lookup (c->by_id, e->id)))
-    remove_entry (c, old);
+  map_expire (&c->sessions, now);
   /* Full: the oldest session goes; its phone pays one full handshake. */
-  while (g_hash_table_size (c->by_id) >= c->max_entries)
-    remove_entry (c, g_queue_peek_head (&c->order));
-  g_queue_push_tail (&c->order, e);
-  e->link = c->order.tail;
-  g_hash_table_insert (c->by_id, e->id, e);
+  map_insert (&c->sessions, key.data, key.size, g_bytes_new (data.data, data.size),
+              now + (gint64) c->lifetime_s * G_USEC_PER_SEC);
   g_mutex_unlock (&c->lock);
   return 0;
 }
@@ -98,17 +162,15 @@ static gnutls_datum_t
 cache_retrieve (void *ptr, gnutls_datum_t key)
 {
   PpTlsSessionCache *c = ptr;
-  g_autoptr(GBytes) id = g_bytes_new_static (key.data, key.size);
   gnutls_datum_t out = { NULL, 0 };
-  Entry *e;
+  GBytes *stored;
 
   g_mutex_lock (&c->lock);
-  expire (c, g_get_monotonic_time ());
-  e = g_hash_table_lookup (c->by_id, id);
-  if (e)
+  stored = map_lookup (&c->sessions, key.data, key.size, g_get_monotonic_time ());
+  if (stored)
     {
       gsize size;
-      const void *data = g_bytes_get_data (e->data, &size);
+      const void *data = g_bytes_get_data (stored, &size);
       /* GnuTLS frees what it gets with gnutls_free(). */
       out.data = gnutls_malloc (size);
       if (out.data)
@@ -125,15 +187,12 @@ static int
 cache_remove (void *ptr, gnutls_datum_t key)
 {
   PpTlsSessionCache *c = ptr;
-  g_autoptr(GBytes) id = g_bytes_new_static (key.data, key.size);
-  Entry *e;
+  gboolean removed;
 
   g_mutex_lock (&c->lock);
-  e = g_hash_table_lookup (c->by_id, id);
-  if (e)
-    remove_entry (c, e);
+  removed = map_remove_key (&c->sessions, key.data, key.size);
   g_mutex_unlock (&c->lock);
-  return e ? 0 : -1;
+  return removed ? 0 : -1;
 }
 
 void
@@ -150,26 +209,20 @@ pp_tls_session_cache_attach (PpTlsSessionCache *c, gnutls_session_t session)
 /* ---- verified device certificates ------------------------------------------ */
 
 typedef struct {
-  GBytes *key;
-  gint64  valid_until;  /* unix seconds */
-  GList  *link;
-  char   *subject, *issuer, *mac;
-  char  **chain;
-  guint   chain_length;
+  char  *subject, *issuer, *mac;
+  char **chain;
+  guint  chain_length;
 } Verified;
 
 struct _PpTlsVerifiedCache {
-  GMutex      lock;
-  GHashTable *by_key;  /* GBytes SHA-256 → Verified */
-  GQueue      order;   /* oldest first */
-  guint       max_entries;
+  GMutex lock;
+  BoundedMap    identities;  /* SHA-256 of what the phone sent → Verified; expiry in unix seconds */
 };
 
 static void
 verified_free (gpointer p)
 {
   Verified *v = p;
-  g_bytes_unref (v->key);
   g_free (v->subject);
   g_free (v->issuer);
   g_free (v->mac);
@@ -183,9 +236,7 @@ pp_tls_verified_cache_new (guint max_entries)
   PpTlsVerifiedCache *c = g_new0 (PpTlsVerifiedCache, 1);
 
   g_mutex_init (&c->lock);
-  c->by_key = g_hash_table_new_full (g_bytes_hash, g_bytes_equal, NULL, verified_free);
-  g_queue_init (&c->order);
-  c->max_entries = MAX (max_entries, 1);
+  map_init (&c->identities, max_entries, verified_free);
   return c;
 }
 
@@ -194,34 +245,19 @@ pp_tls_verified_cache_free (PpTlsVerifiedCache *c)
 {
   if (c == NULL)
     return;
-  g_queue_clear (&c->order);
-  g_hash_table_unref (c->by_key);
+  map_clear (&c->identities);
   g_mutex_clear (&c->lock);
   g_free (c);
-}
-
-static void
-verified_remove (PpTlsVerifiedCache *c, Verified *v)
-{
-  g_queue_delete_link (&c->order, v->link);
-  g_hash_table_remove (c->by_key, v->key);
 }
 
 gboolean
 pp_tls_verified_cache_lookup (PpTlsVerifiedCache *c, const guint8 *key, gsize key_len, PpPeer *peer,
                               gint64 now)
 {
-  g_autoptr(GBytes) k = g_bytes_new_static (key, key_len);
   Verified *v;
-  gboolean hit = FALSE;
 
   g_mutex_lock (&c->lock);
-  v = g_hash_table_lookup (c->by_key, k);
-  if (v && now >= v->valid_until)
-    {
-      verified_remove (c, v);
-      v = NULL;
-    }
+  v = map_lookup (&c->identities, key, key_len, now);
   if (v)
     {
       g_free (peer->subject);
@@ -233,10 +269,9 @@ pp_tls_verified_cache_lookup (PpTlsVerifiedCache *c, const guint8 *key, gsize ke
       peer->mac = g_strdup (v->mac);
       peer->chain = g_strdupv (v->chain);
       peer->chain_length = v->chain_length;
-      hit = TRUE;
     }
   g_mutex_unlock (&c->lock);
-  return hit;
+  return v != NULL;
 }
 
 void
@@ -244,22 +279,13 @@ pp_tls_verified_cache_add (PpTlsVerifiedCache *c, const guint8 *key, gsize key_l
                            gint64 valid_until)
 {
   Verified *v = g_new0 (Verified, 1);
-  Verified *old;
 
-  v->key = g_bytes_new (key, key_len);
-  v->valid_until = valid_until;
   v->subject = g_strdup (peer->subject);
   v->issuer = g_strdup (peer->issuer);
   v->mac = g_strdup (peer->mac);
   v->chain = g_strdupv (peer->chain);
   v->chain_length = peer->chain_length;
   g_mutex_lock (&c->lock);
-  if ((old = g_hash_table_lookup (c->by_key, v->key)))
-    verified_remove (c, old);
-  while (g_hash_table_size (c->by_key) >= c->max_entries)
-    verified_remove (c, g_queue_peek_head (&c->order));
-  g_queue_push_tail (&c->order, v);
-  v->link = c->order.tail;
-  g_hash_table_insert (c->by_key, v->key, v);
+  map_insert (&c->identities, key, key_len, v, valid_until);
   g_mutex_unlock (&c->lock);
 }

@@ -49,6 +49,26 @@ gboolean            pp_tls_verified_cache_lookup (PpTlsVerifiedCache *cache, con
 void                pp_tls_verified_cache_add (PpTlsVerifiedCache *cache, const guint8 *key, gsize key_len,
                                                const PpPeer *peer, gint64 valid_until);
 
+/* The wizard's mutual-TLS self-test (pp-tls-selftest.c): one client
+ * certificate, named by its SHA-256, accepted when it verifies against a
+ * throwaway anchor that is held in memory only, for at most
+ * PP_TLS_SELFTEST_MAX_S. The site's trust store is not touched, so a crash
+ * or a reload (a new context) leaves nothing trusted behind. */
+typedef struct _PpTlsSelftest PpTlsSelftest;
+
+#define PP_TLS_SELFTEST_MAX_S 120
+
+void     pp_tls_selftest_free (PpTlsSelftest *grant);
+/* TRUE (and @peer filled in) when the grant of @ctx is live and @der[0] is
+ * its certificate and verifies under its anchor for client authentication. */
+gboolean pp_tls_context_selftest_accepts (PpTlsContext *ctx, const gnutls_datum_t *der, unsigned n_der,
+                                          PpPeer *peer);
+
+/* pp-tls.c, shared with the self-test. */
+char    *pp_tls_crt_dn (gnutls_x509_crt_t crt, gboolean issuer);
+char    *pp_tls_crt_mac (gnutls_x509_crt_t crt);
+gboolean pp_tls_crt_allows_client_auth (gnutls_x509_crt_t crt);
+
 struct _PpTlsContext {
   gatomicrefcount                  ref;
   gnutls_certificate_credentials_t creds;
@@ -68,6 +88,8 @@ struct _PpTlsContext {
   char                            *server_not_after;
   PpClientCerts                    client_certs;
   gboolean                         accept_expired_polycom;
+  GMutex                           selftest_lock;
+  PpTlsSelftest                   *selftest;   /* NULL but during a self-test */
 };
 
 /* pp-tls-rsa.c: installs an RSA key pair whose signatures reuse their

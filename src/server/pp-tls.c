@@ -112,6 +112,8 @@ pp_tls_context_unref (PpTlsContext *ctx)
   g_free (ctx->profile);
   g_free (ctx->server_subject);
   g_free (ctx->server_not_after);
+  g_clear_pointer (&ctx->selftest, pp_tls_selftest_free);
+  g_mutex_clear (&ctx->selftest_lock);
   g_free (ctx);
 }
 
@@ -127,8 +129,8 @@ format_time (time_t t)
   return dt ? g_date_time_format (dt, "%Y-%m-%dT%H:%M:%SZ") : g_strdup ("?");
 }
 
-static char *
-crt_dn (gnutls_x509_crt_t crt, gboolean issuer)
+char *
+pp_tls_crt_dn (gnutls_x509_crt_t crt, gboolean issuer)
 {
   gnutls_datum_t d = { NULL, 0 };
   char *s;
@@ -209,7 +211,7 @@ add_key_pair (PpTlsContext *ctx, const char *key_path, const char *cert_path,
       gnutls_x509_crt_init (&crt);
       if (gnutls_x509_crt_import (crt, &cert, GNUTLS_X509_FMT_PEM) >= 0)
         {
-          ctx->server_subject = crt_dn (crt, FALSE);
+          ctx->server_subject = pp_tls_crt_dn (crt, FALSE);
           ctx->server_not_after = format_time (gnutls_x509_crt_get_expiration_time (crt));
         }
       gnutls_x509_crt_deinit (crt);
@@ -289,7 +291,7 @@ index_store (PpTlsContext *ctx)
   ctx->names = g_hash_table_new_full (NULL, NULL, NULL, g_free);
   for (guint i = 0; i < ctx->store->len; i++)
     {
-      g_hash_table_insert (ctx->names, ctx->store->pdata[i], crt_dn (ctx->store->pdata[i], FALSE));
+      g_hash_table_insert (ctx->names, ctx->store->pdata[i], pp_tls_crt_dn (ctx->store->pdata[i], FALSE));
       GBytes *name = crt_raw_name (ctx->store->pdata[i], FALSE);
       GPtrArray *list = g_hash_table_lookup (ctx->by_subject, name);
       if (list == NULL)
@@ -494,6 +496,7 @@ pp_tls_context_new (const PpTlsSettings *settings, GError **error)
   int ret;
 
   g_atomic_ref_count_init (&ctx->ref);
+  g_mutex_init (&ctx->selftest_lock);
   ctx->profile = g_strdup (settings->profile ? settings->profile : "compatible");
   ctx->client_certs = settings->client_certs;
   ctx->accept_expired_polycom = settings->accept_expired_polycom;
@@ -536,8 +539,8 @@ pp_tls_context_new (const PpTlsSettings *settings, GError **error)
 
 /* ---- client-certificate policy -------------------------------------------- */
 
-static char *
-crt_mac (gnutls_x509_crt_t crt)
+char *
+pp_tls_crt_mac (gnutls_x509_crt_t crt)
 {
   char cn[256];
   size_t size = sizeof cn - 1;
@@ -554,8 +557,8 @@ crt_mac (gnutls_x509_crt_t crt)
 }
 
 /* clientAuth, anyExtendedKeyUsage or no EKU extension at all. */
-static gboolean
-crt_allows_client_auth (gnutls_x509_crt_t crt)
+gboolean
+pp_tls_crt_allows_client_auth (gnutls_x509_crt_t crt)
 {
   gboolean any = FALSE;
 
@@ -604,7 +607,7 @@ static char *
 chain_subject (PpTlsContext *ctx, gnutls_x509_crt_t crt)
 {
   const char *known = g_hash_table_lookup (ctx->names, crt);
-  return known ? g_strdup (known) : crt_dn (crt, FALSE);
+  return known ? g_strdup (known) : pp_tls_crt_dn (crt, FALSE);
 }
 
 /* SHA-256 over what the phone sent, each certificate with its length. */
@@ -656,6 +659,9 @@ pp_tls_verify_peer (PpTlsContext *ctx, const gnutls_datum_t *der, unsigned n_der
                      _("Check that the phone has a device certificate (Menu > Status > Platform > Phone "
                        "shows “Device Certificate: Installed”) and runs SIP 3.2 or later."));
     }
+  /* The wizard's self-test certificate, while its grant lasts; never cached. */
+  if (pp_tls_context_selftest_accepts (ctx, der, n_der, peer))
+    return TRUE;
   keyed = verified_key (der, n_der, key);
   if (keyed && pp_tls_verified_cache_lookup (ctx->verified, key, sizeof key, peer, now))
     return TRUE;
@@ -679,9 +685,9 @@ pp_tls_verify_peer (PpTlsContext *ctx, const gnutls_datum_t *der, unsigned n_der
   g_free (peer->subject);
   g_free (peer->issuer);
   g_free (peer->mac);
-  peer->subject = crt_dn (leaf, FALSE);
-  peer->issuer = crt_dn (leaf, TRUE);
-  peer->mac = crt_mac (leaf);
+  peer->subject = pp_tls_crt_dn (leaf, FALSE);
+  peer->issuer = pp_tls_crt_dn (leaf, TRUE);
+  peer->mac = pp_tls_crt_mac (leaf);
 
   n_sent = len;
   /* Complete the chain from the store. */
@@ -816,7 +822,7 @@ pp_tls_verify_peer (PpTlsContext *ctx, const gnutls_datum_t *der, unsigned n_der
         }
       goto out;
     }
-  if (!crt_allows_client_auth (leaf))
+  if (!pp_tls_crt_allows_client_auth (leaf))
     {
       refuse (r, g_strdup_printf (_("The phone's certificate “%s” is not meant for client authentication "
                                     "(its Extended Key Usage lacks clientAuth)."), peer->subject),

@@ -67,6 +67,12 @@ const char   *pp_tls_context_get_profile (PpTlsContext *ctx);
 const char   *pp_tls_context_get_server_subject (PpTlsContext *ctx);
 const char   *pp_tls_context_get_server_not_after (PpTlsContext *ctx);
 guint         pp_tls_context_get_n_anchors (PpTlsContext *ctx);
+/* For the wizard's self-test (control API): accept the one client
+ * certificate whose SHA-256 (64 hex digits) is @cert_sha256 when it
+ * verifies against @anchor_pem (a CA certificate), for @seconds (1 to
+ * 120), from memory only. @anchor_pem NULL ends a grant. */
+gboolean      pp_tls_context_set_selftest (PpTlsContext *ctx, const char *anchor_pem, const char *cert_sha256,
+                                           guint seconds, GError **error);
 
 /* Outcome of pp_tls_accept(): @stream is NULL when the handshake failed or
  * the client certificate was refused; then @reason and @remedy say why in

@@ -128,19 +128,38 @@ pp_upload_free (PpUpload *u)
   g_free (u);
 }
 
+static void
+log_removed (GPtrArray *removed)
+{
+  /* Never served (hidden names are refused), but without this they pile
+   * up with every crash; say what went, the folder is the admin's. */
+  for (guint i = 0; i < removed->len; i++)
+    g_message (_("Removed “%s”, the temporary file of an upload or write that was interrupted before phoneprovd "
+                 "started (a crash or kill)."), (const char *) removed->pdata[i]);
+}
+
 guint
 pp_upload_remove_stale (const char *boot_dir, gint64 started)
 {
   g_autoptr(GPtrArray) removed = g_ptr_array_new_with_free_func (g_free);
   guint n = pp_temp_remove_stale (boot_dir, started, removed);
 
-  /* Never served (hidden names are refused), but without this they pile
-   * up with every crash; say what went, the folder is the admin's. */
-  for (guint i = 0; i < removed->len; i++)
-    g_message (_("Removed “%s”, the temporary file of an upload or write that was interrupted before phoneprovd "
-                 "started (a crash or kill)."), (const char *) removed->pdata[i]);
+  log_removed (removed);
   if (n > 0)
     g_message (ngettext ("Removed %u interrupted temporary file from the boot directory %s.",
                          "Removed %u interrupted temporary files from the boot directory %s.", n), n, boot_dir);
+  return n;
+}
+
+guint
+pp_upload_remove_stale_site (const char *site_dir, gint64 started)
+{
+  g_autoptr(GPtrArray) removed = g_ptr_array_new_with_free_func (g_free);
+  guint n = pp_temp_remove_stale_site (site_dir, started, removed);
+
+  log_removed (removed);
+  if (n > 0)
+    g_message (ngettext ("Removed %u interrupted temporary file from the site directory %s.",
+                         "Removed %u interrupted temporary files from the site directory %s.", n), n, site_dir);
   return n;
 }

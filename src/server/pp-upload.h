@@ -26,5 +26,9 @@ void      pp_upload_free (PpUpload *upload);
  * (older than @started, a g_get_real_time() value, and not locked by a live
  * writer) and logs each. Returns how many. */
 guint     pp_upload_remove_stale (const char *boot_dir, gint64 started);
+/* The same for the site's own writes (site.conf, pki/, auth/) that a
+ * crashed phoneprovctl, wizard or daemon left: see
+ * pp_temp_remove_stale_site(). */
+guint     pp_upload_remove_stale_site (const char *site_dir, gint64 started);
 
 G_END_DECLS

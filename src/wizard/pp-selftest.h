@@ -10,15 +10,14 @@ G_BEGIN_DECLS
  * certificate, and serves a trusted one — without weakening the trust store.
  *
  * The trusted test certificate comes from a throwaway CA created in a
- * temporary folder. Its private key is deleted before its certificate is
- * added to pki/trust/, so exactly one certificate (short-lived, held only in
- * memory) can ever chain to that anchor; the anchor is removed right after
- * the test, and a stale one (crash mid-test) is removed by the next run.
- *
- * A daemon feature would make even that brief entry unnecessary: reload
- * with an extra anchor accepted for one certificate fingerprint only
- * (e.g. POST /v1/reload {"selftest-anchor": PEM, "fingerprint": SHA-256}).
- * Noted for the server issue. */
+ * temporary folder; its private key is deleted with the folder. The CA
+ * certificate is handed to the running phoneprovd over the control socket
+ * (POST /v1/selftest) together with the SHA-256 of that one client
+ * certificate: the daemon accepts exactly that certificate, verified
+ * against the anchor, from memory, for a minute at most or until the test
+ * ends it. pki/trust/ is never written, so nobody sees a foreign CA there
+ * and a crash leaves none behind (an anchor that an older version left in
+ * pki/trust/ is removed). */
 
 /* Array of PpCheckResult (pp-checks.h). */
 void       pp_selftest_run_async  (PpSite              *site,

@@ -5,6 +5,7 @@
 #include "pp-digest.h"
 #include "pp-files.h"
 #include "pp-htdigest.h"
+#include "pp-tls-private.h"
 
 #include <glib/gstdio.h>
 #include <stdlib.h>
@@ -356,6 +357,80 @@ test_http_date (void)
   g_assert_false (pp_files_http_date (G_GINT64_CONSTANT (-62135596801), out));
 }
 
+/* The verified-certificate cache, and through it the bounded map the TLS
+ * session cache shares: at most max entries, the oldest inserted goes
+ * first (a lookup does not renew), replacing a key moves it to the young
+ * end, an entry is gone from its expiry on, copies go out. */
+static void
+cache_put (PpTlsVerifiedCache *c, guint i, gint64 until)
+{
+  g_autoptr(PpPeer) peer = pp_peer_new ("https", NULL);
+  guint8 key[32] = { 0 };
+  char *chain[] = { "CN=phone", "CN=CA", NULL };
+
+  memcpy (key, &i, sizeof i);
+  peer->subject = g_strdup_printf ("CN=%u", i);
+  peer->chain = g_strdupv (chain);
+  peer->chain_length = 2;
+  pp_tls_verified_cache_add (c, key, sizeof key, peer, until);
+}
+
+static char *
+cache_get (PpTlsVerifiedCache *c, guint i, gint64 now)
+{
+  g_autoptr(PpPeer) peer = pp_peer_new ("https", NULL);
+  guint8 key[32] = { 0 };
+
+  memcpy (key, &i, sizeof i);
+  if (!pp_tls_verified_cache_lookup (c, key, sizeof key, peer, now))
+    return NULL;
+  g_assert_cmpuint (peer->chain_length, ==, 2);
+  g_assert_cmpstr (peer->chain[1], ==, "CN=CA");
+  return g_steal_pointer (&peer->subject);
+}
+
+static void
+test_verified_cache (void)
+{
+  PpTlsVerifiedCache *c = pp_tls_verified_cache_new (3);
+  g_autofree char *s = NULL;
+
+  cache_put (c, 1, 100);
+  cache_put (c, 2, 100);
+  cache_put (c, 3, 100);
+  g_free (cache_get (c, 1, 10));          /* a hit does not make 1 younger */
+  cache_put (c, 4, 100);                  /* full: 1, the oldest, goes */
+  g_assert_null (cache_get (c, 1, 10));
+  s = cache_get (c, 2, 10);
+  g_assert_cmpstr (s, ==, "CN=2");
+  g_clear_pointer (&s, g_free);
+  cache_put (c, 2, 50);                   /* replaced: now the youngest */
+  cache_put (c, 5, 100);                  /* 3 goes, not 2 */
+  g_assert_null (cache_get (c, 3, 10));
+  s = cache_get (c, 2, 49);
+  g_assert_cmpstr (s, ==, "CN=2");
+  g_clear_pointer (&s, g_free);
+  g_assert_null (cache_get (c, 2, 50));   /* expired at its expiry */
+  g_assert_null (cache_get (c, 2, 10));   /* and dropped */
+  s = cache_get (c, 4, 99);
+  g_assert_cmpstr (s, ==, "CN=4");
+  g_clear_pointer (&s, g_free);
+  pp_tls_verified_cache_free (c);
+
+  /* The real bound: 4,096 kept, the first out when one more comes. */
+  c = pp_tls_verified_cache_new (PP_TLS_VERIFIED_CACHE_MAX);
+  for (guint i = 0; i <= PP_TLS_VERIFIED_CACHE_MAX; i++)
+    cache_put (c, i, 100);
+  g_assert_null (cache_get (c, 0, 10));
+  for (guint i = 1; i <= PP_TLS_VERIFIED_CACHE_MAX; i += 1023)
+    {
+      s = cache_get (c, i, 10);
+      g_assert_nonnull (s);
+      g_clear_pointer (&s, g_free);
+    }
+  pp_tls_verified_cache_free (c);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -368,5 +443,6 @@ main (int argc, char **argv)
   g_test_add_func ("/server/files/http-date", test_http_date);
   g_test_add_func ("/server/digest/check", test_digest);
   g_test_add_func ("/server/digest/stale", test_stale);
+  g_test_add_func ("/server/tls/verified-cache", test_verified_cache);
   return g_test_run ();
 }
