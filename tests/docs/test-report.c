@@ -227,10 +227,15 @@ run_ctl (const char *site_dir, char **out, const char *first, ...)
   for (const char *a = first; a; a = va_arg (ap, const char *))
     g_ptr_array_add (argv, (char *) a);
   va_end (ap);
+  g_autofree char *captured = NULL;
+
   g_ptr_array_add (argv, NULL);
+  /* Always captured: the child's own stdout would land in the TAP stream. */
   g_assert_true (g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL,
-                               out, NULL, &status, &error));
+                               &captured, NULL, &status, &error));
   g_assert_no_error (error);
+  if (out)
+    *out = g_steal_pointer (&captured);
   return WIFEXITED (status) ? WEXITSTATUS (status) : -1;
 }
 
