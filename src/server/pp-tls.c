@@ -76,6 +76,14 @@ pp_tls_profile_priority (const char *profile)
 #undef PP_GROUPS
 }
 
+/* Whether the profile's priority string allows RSA key exchange, i.e.
+ * decryption with the RSA server key (see pp_tls_profile_priority). */
+static gboolean
+profile_has_rsa_kx (const char *profile)
+{
+  return g_strcmp0 (profile, "modern") != 0;
+}
+
 static void
 store_free (gpointer p)
 {
@@ -185,7 +193,7 @@ add_key_pair (PpTlsContext *ctx, const char *key_path, const char *cert_path,
   /* Without RSA key exchange the RSA key only signs, and signs faster
    * through pp-tls-rsa.c; with it GnuTLS keeps the key (its decryption is
    * the constant-time one). */
-  if (g_strcmp0 (ctx->profile, "modern") == 0 && pp_tls_rsa_set_key (ctx->creds, &key, &all))
+  if (!profile_has_rsa_kx (ctx->profile) && pp_tls_rsa_set_key (ctx->creds, &key, &all))
     {
       g_debug ("%s: RSA signatures by pp-tls-rsa.c (blinding factor reused)", key_path);
       ret = 0;

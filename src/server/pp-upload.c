@@ -128,14 +128,18 @@ pp_upload_free (PpUpload *u)
   g_free (u);
 }
 
-static void
-log_removed (GPtrArray *removed)
+/* Never served (hidden names are refused), but without this they pile up
+ * with every crash; say what went, the folder is the admin's. @summary is
+ * the caller's sentence for all @n files. */
+static guint
+log_removed (GPtrArray *removed, guint n, const char *summary)
 {
-  /* Never served (hidden names are refused), but without this they pile
-   * up with every crash; say what went, the folder is the admin's. */
   for (guint i = 0; i < removed->len; i++)
     g_message (_("Removed “%s”, the temporary file of an upload or write that was interrupted before phoneprovd "
                  "started (a crash or kill)."), (const char *) removed->pdata[i]);
+  if (n > 0)
+    g_message ("%s", summary);
+  return n;
 }
 
 guint
@@ -143,12 +147,11 @@ pp_upload_remove_stale (const char *boot_dir, gint64 started)
 {
   g_autoptr(GPtrArray) removed = g_ptr_array_new_with_free_func (g_free);
   guint n = pp_temp_remove_stale (boot_dir, started, removed);
+  g_autofree char *summary = g_strdup_printf (
+      ngettext ("Removed %u interrupted temporary file from the boot directory %s.",
+                "Removed %u interrupted temporary files from the boot directory %s.", n), n, boot_dir);
 
-  log_removed (removed);
-  if (n > 0)
-    g_message (ngettext ("Removed %u interrupted temporary file from the boot directory %s.",
-                         "Removed %u interrupted temporary files from the boot directory %s.", n), n, boot_dir);
-  return n;
+  return log_removed (removed, n, summary);
 }
 
 guint
@@ -156,10 +159,9 @@ pp_upload_remove_stale_site (const char *site_dir, gint64 started)
 {
   g_autoptr(GPtrArray) removed = g_ptr_array_new_with_free_func (g_free);
   guint n = pp_temp_remove_stale_site (site_dir, started, removed);
+  g_autofree char *summary = g_strdup_printf (
+      ngettext ("Removed %u interrupted temporary file from the site directory %s.",
+                "Removed %u interrupted temporary files from the site directory %s.", n), n, site_dir);
 
-  log_removed (removed);
-  if (n > 0)
-    g_message (ngettext ("Removed %u interrupted temporary file from the site directory %s.",
-                         "Removed %u interrupted temporary files from the site directory %s.", n), n, site_dir);
-  return n;
+  return log_removed (removed, n, summary);
 }
